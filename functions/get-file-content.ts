@@ -1,0 +1,36 @@
+import { app } from '../shared/adapters/app.ts';
+import { etagOf } from '../shared/domain/file.ts';
+import { ContentQuery } from '../shared/domain/schemas.ts';
+import { parseOrThrow } from '../shared/domain/validation.ts';
+import { publicHandler, type ApiResult } from '../shared/http/api.ts';
+import { header, pathId, queryParams } from '../shared/http/request.ts';
+
+/**
+ * `GET /v1/files/{id}/content`: the bytes, for a bearer token or a valid signed link. Content over the
+ * inline response limit is a 302 to a short-lived storage URL (whose headers come from the stored object).
+ */
+export const handler = publicHandler(async ({ event }): Promise<ApiResult> => {
+  const instance = await app();
+  const id = pathId(event);
+  const query = parseOrThrow(ContentQuery, queryParams(event));
+  const authorization = header(event, 'authorization');
+  const caller =
+    authorization !== undefined || query.signature === undefined
+      ? await instance.tokens.verify(authorization)
+      : instance.links.verify(id, query.expires, query.signature, new Date());
+  const content = await instance.files.getContent(caller, id, { download: query.download === 'true' });
+  if (content.kind === 'redirect') {
+    return { status: 302, headers: { location: content.url, 'cache-control': 'no-store' } };
+  }
+  return {
+    status: 200,
+    bytes: content.bytes,
+    headers: {
+      'content-type': content.contentType,
+      'content-length': String(content.bytes.length),
+      'content-disposition': content.disposition,
+      etag: etagOf(content.file),
+      'cache-control': 'private',
+    },
+  };
+});

@@ -1,0 +1,12 @@
+import { etagOf, toFileResource } from '../shared/domain/file.ts';
+import { apiHandler, json } from '../shared/http/api.ts';
+import { pathId } from '../shared/http/request.ts';
+import { readRawUpload } from '../shared/http/uploads.ts';
+
+/** `PUT /v1/files/{id}/content`: raw body under a client-chosen id; 201 new, 200 same bytes, 409 different. */
+export const handler = apiHandler(async ({ event, app, caller }) => {
+  const id = pathId(event);
+  const { file, options } = await readRawUpload(event, app.config);
+  const result = await app.files.putFileContent(caller, id, file, options);
+  return json(result.created ? 201 : 200, toFileResource(result.file, caller), { etag: etagOf(result.file) });
+});

@@ -1,0 +1,124 @@
+/**
+ * Every cdk-nag finding MedFiles accepts instead of fixing, in one place, each with the reason it is safe.
+ *
+ * cdk-nag 3 reads acknowledgements from construct metadata (`Validations.of(scope).acknowledge`), and one applies
+ * to the construct it is recorded on and everything below it. So each acknowledgement here is scoped to the
+ * narrowest construct that has the finding: a new bucket, function or secret gets checked afresh. Findings with
+ * several occurrences per resource (AwsSolutions-IAM5) are acknowledged one finding id at a time; there is no
+ * prefix matching.
+ *
+ * Everything else the AwsSolutions and HIPAA Security packs check is fixed in the stack: customer-managed KMS keys
+ * with rotation, encrypted log groups with retention, SSL-only private buckets with versioning and access logs,
+ * PITR, stage access logging, Node.js 24, no AWS-managed policies and no inline policies.
+ */
+import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConstruct } from 'constructs';
+import type { RouteFunction } from './route-function';
+
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** Routes carry no API Gateway authorizer; the functions authenticate. */
+export function acknowledgeHttpApi(api: HttpApi): void {
+  acknowledge(
+    api,
+    'AwsSolutions-APIG4',
+    'No API Gateway authorizer by design: every route except the public GET /v1/health and GET /v1/openapi.json ' +
+      "verifies the bearer JWT inside its function (RS256/ES256 against the issuer's JWKS, issuer, audience, " +
+      'exp/nbf) before doing any work, because GET /v1/files/{id}/content must also accept signed links that ' +
+      'carry no Authorization header, which an authorizer would reject. sam local also skips authorizers, so ' +
+      'verifying in the function keeps local and deployed behaviour the same.',
+  );
+}
+
+/**
+ * Findings every HTTP route function has. `objectBucket`: the bucket whose objects the route may touch, if any
+ * (its `arn/*` resource is the second IAM5 finding).
+ */
+export function acknowledgeHttpRouteFunction(fn: RouteFunction, options: { objectBucket?: IBucket } = {}): void {
+  acknowledge(
+    fn,
+    'AwsSolutions-IAM5[Resource::*]',
+    'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use Resource "*": X-Ray ' +
+      'does not support resource-level permissions for these actions. Every other statement names its resource.',
+  );
+  if (options.objectBucket) {
+    const bucket = options.objectBucket.node.defaultChild as CfnResource;
+    const logicalId = Stack.of(bucket).resolve(bucket.logicalId) as string;
+    acknowledge(
+      fn,
+      `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+      "Object keys are made at runtime from the tenant and file id, so object permissions apply to the bucket's " +
+        'objects (arn/*). The actions are listed one by one (no action wildcards) and only for the grants this ' +
+        "route's entry in shared/routes.ts names; the bucket is private, SSL-only and KMS-encrypted.",
+    );
+  }
+  acknowledge(
+    fn,
+    'HIPAA.Security-LambdaDLQ',
+    'Invoked synchronously by API Gateway, which returns any failure to the caller. Lambda sends only ' +
+      'asynchronous invocations to a dead-letter queue, so a queue here would never receive a message. ' +
+      'Asynchronously invoked functions (event consumers) must set RouteFunction.deadLetterQueue instead.',
+  );
+  acknowledge(
+    fn,
+    'HIPAA.Security-LambdaConcurrency',
+    "Reserved concurrency is carved out of the account's regional pool (a deployment fails when less than 100 " +
+      'would stay unreserved) and a per-route cap would be a guess that throttles legitimate traffic. Load is ' +
+      "bounded at the edge instead, by the API stage's default rate and burst throttling, and in total by the " +
+      'account concurrency quota.',
+  );
+  acknowledge(
+    fn,
+    'HIPAA.Security-LambdaInsideVPC',
+    'The function reaches only AWS public endpoints (S3, DynamoDB, Secrets Manager, EventBridge, X-Ray) over TLS ' +
+      "with IAM-signed requests, plus the OIDC issuer's JWKS on the internet. A VPC would need a NAT gateway for " +
+      'the JWKS and interface endpoints for the rest, adding cost and failure modes without narrowing who can ' +
+      'reach the data: that is decided by IAM, the KMS key policies and the SSL-only bucket policy.',
+  );
+}
+
+export function acknowledgeFilesBucket(bucket: Bucket): void {
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3BucketReplicationEnabled',
+    'Cross-Region replication needs a destination bucket and KMS key in a second Region, which is a per-deployment ' +
+      'data-residency decision for patient data, not a default. Within the Region, versioning keeps overwritten ' +
+      'and deleted versions recoverable for the noncurrent-version period, S3 stores objects across several ' +
+      'Availability Zones, and the bucket is retained when the stack is deleted. Add replication rules when a ' +
+      'recovery Region is chosen.',
+  );
+}
+
+/** The bucket that receives the files bucket's S3 server access logs. */
+export function acknowledgeAccessLogBucket(bucket: Bucket): void {
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3DefaultEncryptionKMS',
+    'Target of S3 server access log delivery, for which the S3 user guide supports SSE-S3 default encryption ' +
+      'on the target bucket. Log objects are still encrypted at rest (AES-256), the bucket is private and ' +
+      'SSL-only, and the logs hold request metadata with opaque ids only: API.md keeps file names and other ' +
+      'personal data out of object keys and URLs.',
+  );
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3BucketReplicationEnabled',
+    'Holds operational S3 access logs with no patient data, kept for a fixed period and retained when the stack ' +
+      'is deleted; replicating them to a second Region would add cost without a recovery need.',
+  );
+}
+
+/** The HMAC key of signed content links and list cursors. */
+export function acknowledgeSigningSecret(secret: ISecret): void {
+  const reason =
+    'Rotating this HMAC key invalidates every outstanding signed content link (15-minute lifetime) and every ' +
+    'list cursor at once, and no rotation function exists yet that would keep the previous key valid for a ' +
+    'grace period. It is a random 64-character value encrypted with the customer-managed data key and readable ' +
+    'only by the routes granted signing-key:read; docs/deploy.md describes rotating it by hand.';
+  acknowledge(secret, 'AwsSolutions-SMG4', reason);
+  acknowledge(secret, 'HIPAA.Security-SecretsManagerRotationEnabled', reason);
+}

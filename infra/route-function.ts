@@ -1,0 +1,276 @@
+/**
+ * One Lambda function the way MedFiles runs them: Node 24 on arm64, X-Ray tracing, its own encrypted log group
+ * with a retention, an ESM bundle with source maps, and a role that holds nothing until a `use…` helper grants it
+ * something. Each helper sets the environment variable the code reads (see shared/config.ts) together with the
+ * IAM permissions behind it, so a function can never have the name of a resource without the right to use it,
+ * or the right without knowing where.
+ *
+ * Used for the HTTP routes (one per entry in shared/routes.ts) and meant for the event consumers and the
+ * thumbnail function as well: nothing here assumes API Gateway.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import {
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+  type AddToPrincipalPolicyResult,
+  type RoleProps,
+} from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../shared/adapters/table-schema';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FUNCTIONS_DIR = path.join(REPO_ROOT, 'functions');
+
+/**
+ * esbuild writes an ES module, but some bundled dependencies still call `require` for Node built-ins; ESM has no
+ * `require`, so the bundle makes one. Without this banner those calls throw "Dynamic require of ... is not supported".
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __medfilesCreateRequire } from 'node:module'; " +
+  'const require = __medfilesCreateRequire(import.meta.url);';
+
+export type BucketAccess = 'read' | 'write' | 'delete';
+export type TableAccess = 'read' | 'write';
+
+export interface RouteFunctionProps {
+  /** Handler module name: the function's code is `functions/<entry>.ts`, exporting `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Key that encrypts the function's log group; its key policy must allow the CloudWatch Logs service. */
+  readonly logsKey: IKey;
+  /** @default RetentionDays.ONE_YEAR */
+  readonly logRetention?: RetentionDays;
+  /** Variables that need no grant (JWT settings, claim names). Resource variables come from the `use…` helpers. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Packages with native code (e.g. `['sharp']`) installed into the asset instead of bundled. They are installed
+   * for linux/arm64/glibc whatever machine synthesizes: without the npm_config_* variables npm would fetch the
+   * build machine's prebuilt binaries (x64 on most CI runners) and the function would fail at its first import.
+   */
+  readonly nativeModules?: readonly string[];
+  /** For asynchronously invoked functions (event consumers): where failed events go after the retries. */
+  readonly deadLetterQueue?: IQueue;
+}
+
+/**
+ * A role whose permissions live in one customer-managed policy instead of the inline default policy CDK would
+ * create. The HIPAA Security pack (IAMNoInlinePolicy) forbids inline policies, and AWS-managed policies such as
+ * AWSLambdaBasicExecutionRole are broader than a function needs (AwsSolutions-IAM4). Every grant CDK makes
+ * (`grantWrite`, tracing, dead-letter queues) goes through `addToPrincipalPolicy`, so overriding it catches them all.
+ *
+ * The policy names the role (AWS::IAM::ManagedPolicy `Roles`) rather than the role listing the policy, so the role
+ * depends on nothing: a key or bucket policy that names the role and a statement here that names the key or bucket
+ * cannot form a dependency cycle.
+ */
+class ManagedPolicyRole extends Role {
+  readonly permissions: ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    super(scope, id, props);
+    this.permissions = new ManagedPolicy(this, 'Permissions', { description: props.description, roles: [this] });
+  }
+
+  override addToPrincipalPolicy(statement: PolicyStatement): AddToPrincipalPolicyResult {
+    this.permissions.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.permissions };
+  }
+}
+
+export class RouteFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  private readonly granted = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: RouteFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_YEAR,
+      encryptionKey: props.logsKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `MedFiles ${props.entry}: only what its route table grants allow`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const nativeModules = props.nativeModules ?? [];
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings, not a second copy of every source file in the asset.
+        sourcesContent: false,
+        // Bundle the AWS SDK too: the code runs with the SDK version it was tested with (the S3 checksum
+        // settings need a recent one), not whichever version the managed runtime happens to ship.
+        externalModules: [],
+        ...(nativeModules.length > 0
+          ? {
+              nodeModules: [...nativeModules],
+              environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
+            }
+          : {}),
+      },
+    });
+  }
+
+  /** Sets an environment variable that needs no permission. */
+  setEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /**
+   * MEDFILES_BUCKET plus the object permissions for `access` (none: the name only, which shared/config.ts
+   * requires of every function). Objects are encrypted with the bucket's KMS key, so each access also gets the
+   * key operation it implies. `read` includes s3:ListBucket so that a missing key is a 404, not a 403.
+   */
+  useBucket(bucket: IBucket, access: readonly BucketAccess[] = []): this {
+    this.setEnvironment('MEDFILES_BUCKET', bucket.bucketName);
+    const objects = bucket.arnForObjects('*');
+    const key = bucket.encryptionKey;
+    for (const a of new Set(access)) {
+      if (!this.firstGrant(`bucket:${a}`)) continue;
+      switch (a) {
+        case 'read':
+          this.allow(['s3:ListBucket'], [bucket.bucketArn]);
+          this.allow(['s3:GetObject', 's3:GetObjectTagging'], [objects]);
+          if (key) this.allow(['kms:Decrypt'], [key.keyArn]);
+          break;
+        case 'write':
+          this.allow(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [objects]);
+          // Multipart uploads and server-side copies decrypt as well as encrypt.
+          if (key) this.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
+          break;
+        case 'delete':
+          this.allow(['s3:DeleteObject'], [objects]);
+          break;
+        default:
+          return unreachable(a);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * MEDFILES_TABLE plus item permissions for `access` (none: the name only). Reads are allowed on the table and
+   * on each index of TABLE_SCHEMA by name rather than on `index/*`: no wildcard, and nothing beyond the layout.
+   */
+  useTable(table: ITableV2, access: readonly TableAccess[] = []): this {
+    this.setEnvironment('MEDFILES_TABLE', table.tableName);
+    const key = table.encryptionKey;
+    for (const a of new Set(access)) {
+      if (!this.firstGrant(`table:${a}`)) continue;
+      switch (a) {
+        case 'read':
+          this.allow(
+            ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+            [table.tableArn, ...TABLE_SCHEMA.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+          );
+          if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey'], [key.keyArn]);
+          break;
+        case 'write':
+          this.allow(
+            [
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:BatchWriteItem',
+              'dynamodb:ConditionCheckItem',
+            ],
+            [table.tableArn],
+          );
+          if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn]);
+          break;
+        default:
+          return unreachable(a);
+      }
+    }
+    return this;
+  }
+
+  /** MEDFILES_EVENT_BUS plus events:PutEvents on that bus only. */
+  useBus(bus: IEventBus): this {
+    this.setEnvironment('MEDFILES_EVENT_BUS', bus.eventBusName);
+    if (this.firstGrant('bus:put')) bus.grantPutEventsTo(this.role);
+    return this;
+  }
+
+  /**
+   * MEDFILES_SIGNING_SECRET_ARN, and with `read` GetSecretValue on that secret plus kms:Decrypt of its key through
+   * Secrets Manager only: the key that signs content links and list cursors. The ARN alone is not a secret, and
+   * shared/config.ts wants a signing key source in every function. (Not `secret.grantRead`: that writes the role
+   * into the key policy, which couples every key to every role that reads a secret.)
+   */
+  useSigningKey(secret: ISecret, access: { read: boolean } = { read: false }): this {
+    this.setEnvironment('MEDFILES_SIGNING_SECRET_ARN', secret.secretArn);
+    if (access.read && this.firstGrant('signing-key:read')) {
+      this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
+      if (secret.encryptionKey) {
+        this.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: [secret.encryptionKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+          }),
+        );
+      }
+    }
+    return this;
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+  }
+
+  /** True the first time a grant is asked for, so calling a helper twice does not repeat statements. */
+  private firstGrant(grant: string): boolean {
+    if (this.granted.has(grant)) return false;
+    this.granted.add(grant);
+    return true;
+  }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unhandled access: ${String(value)}`);
+}

@@ -1,0 +1,106 @@
+/**
+ * The whole API on one machine: embedded (or external) S3/DynamoDB, bucket and table created, every route of
+ * the route table served by its real handler module. Used by `npm start`, the e2e tests and the benchmarks.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { makeS3Client } from '../shared/adapters/clients.ts';
+import { routes } from '../shared/routes.ts';
+import { ensureBucket, ensureTable } from './bootstrap.ts';
+import { startEmulators, type Emulators } from './emulators.ts';
+import { createLocalServer, type LambdaHandler, type LocalRoute } from './server.ts';
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  host?: string;
+  /** Where embedded data and generated secrets live; default ./.medfiles. */
+  dataDir?: string;
+  s3Port?: number;
+  dynamodbPort?: number;
+  log?: (line: string) => void;
+  /** The environment to read settings from and to complete for the handlers; default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalRuntime {
+  url: string;
+  jwtSecret: string;
+  tenant: string;
+  endpoints: { s3: string; dynamodb: string; external: boolean };
+  close(): Promise<void>;
+}
+
+interface Secrets {
+  jwtSecret: string;
+  signingSecret: string;
+}
+
+/** Secrets are generated once and kept in the data dir, so tokens and links survive a restart. */
+function loadSecrets(dataDir: string): Secrets {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  const secrets = { jwtSecret: randomBytes(32).toString('base64url'), signingSecret: randomBytes(32).toString('base64url') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const env = options.env ?? process.env;
+  const dataDir = resolve(options.dataDir ?? env.MEDFILES_DATA_DIR ?? '.medfiles');
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = loadSecrets(dataDir);
+
+  let emulators: Emulators | undefined;
+  const external = !!(env.AWS_ENDPOINT_URL_S3 && env.AWS_ENDPOINT_URL_DYNAMODB);
+  if (!external) {
+    emulators = await startEmulators({ dataDir, s3Port: options.s3Port, dynamodbPort: options.dynamodbPort });
+    Object.assign(env, {
+      AWS_ENDPOINT_URL_S3: emulators.s3,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb,
+      // The embedded S3 server accepts these; the DynamoDB one accepts any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      MEDFILES_S3_FORCE_PATH_STYLE: 'true',
+    });
+  }
+  env.AWS_REGION ??= 'us-east-1';
+  env.AWS_ACCESS_KEY_ID ??= 'local';
+  env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  env.MEDFILES_S3_FORCE_PATH_STYLE ??= 'true';
+  env.MEDFILES_BUCKET ??= 'medfiles-local';
+  env.MEDFILES_TABLE ??= 'medfiles-local';
+  env.MEDFILES_JWT_SECRET ??= secrets.jwtSecret;
+  env.MEDFILES_SIGNING_SECRET ??= secrets.signingSecret;
+
+  await ensureBucket(makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true }), env.MEDFILES_BUCKET);
+  await ensureTable(new DynamoDBClient({ region: env.AWS_REGION }), env.MEDFILES_TABLE);
+
+  // Handlers read their configuration once, on import: import them only now that the environment is complete.
+  const local: LocalRoute[] = await Promise.all(
+    routes.map(async (def) => {
+      const module = (await import(`../functions/${def.name}.ts`)) as { handler: LambdaHandler };
+      return { def, handler: module.handler };
+    }),
+  );
+  const server = createLocalServer(local, { log: options.log });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? Number(env.PORT ?? 3000), host, () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    jwtSecret: env.MEDFILES_JWT_SECRET,
+    tenant: 'demo',
+    endpoints: { s3: env.AWS_ENDPOINT_URL_S3!, dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB!, external },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await emulators?.stop();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Configuration, read and validated once per process (Lambda container or local runtime).
+ * Nothing else in the code reads `process.env`. A bad value fails loudly at cold start.
+ */
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const bool = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** The default allow-list of stored types (see API.md, "The File resource"). */
+export const DEFAULT_ALLOWED_TYPES = [
+  'image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'image/heif', 'image/tiff',
+  'application/pdf', 'application/dicom', 'text/plain', 'text/csv',
+  'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'video/mp4', 'video/quicktime',
+].join(',');
+
+const EnvSchema = z
+  .object({
+    MEDFILES_BUCKET: z.string().min(3),
+    MEDFILES_TABLE: z.string().min(3),
+    MEDFILES_EVENT_BUS: z.string().optional(),
+    /** HS256 secret for local tokens. When set, tokens are verified with it (local runtime, tests). */
+    MEDFILES_JWT_SECRET: z.string().min(32).optional(),
+    /** JWKS of the OIDC issuer (deployed): RS256/ES256 with issuer and audience checked. */
+    MEDFILES_JWT_JWKS_URL: z.url().optional(),
+    MEDFILES_JWT_ISSUER: z.string().optional(),
+    MEDFILES_JWT_AUDIENCE: z.string().optional(),
+    MEDFILES_CLAIM_TENANT: z.string().default('tenant'),
+    MEDFILES_CLAIM_ROLE: z.string().default('role'),
+    /** Key for signed content links and list cursors: given directly (local) or as a Secrets Manager ARN. */
+    MEDFILES_SIGNING_SECRET: z.string().min(32).optional(),
+    MEDFILES_SIGNING_SECRET_ARN: z.string().optional(),
+    MEDFILES_PUBLIC_URL: z.url().optional(),
+    MEDFILES_DOWNLOAD_URL_TTL_SECONDS: positiveInt(900),
+    MEDFILES_REDIRECT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
+    MEDFILES_INLINE_UPLOAD_MAX_BYTES: positiveInt(4 * MiB),
+    /** Larger content is answered with a redirect to storage (Lambda responses are capped at 6 MB of base64). */
+    MEDFILES_INLINE_RESPONSE_MAX_BYTES: positiveInt(4 * MiB),
+    MEDFILES_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * MiB),
+    MEDFILES_ALLOWED_TYPES: list(DEFAULT_ALLOWED_TYPES),
+    /** Path-style S3 addressing, needed by local S3-compatible servers. */
+    MEDFILES_S3_FORCE_PATH_STYLE: bool(false),
+    AWS_REGION: z.string().default('us-east-1'),
+  })
+  .refine((e) => e.MEDFILES_JWT_SECRET || e.MEDFILES_JWT_JWKS_URL, {
+    message: 'set MEDFILES_JWT_SECRET (local) or MEDFILES_JWT_JWKS_URL (deployed)',
+  })
+  .refine((e) => e.MEDFILES_SIGNING_SECRET || e.MEDFILES_SIGNING_SECRET_ARN, {
+    message: 'set MEDFILES_SIGNING_SECRET (local) or MEDFILES_SIGNING_SECRET_ARN (deployed)',
+  });
+
+export interface Config {
+  bucket: string;
+  table: string;
+  eventBus: string | undefined;
+  region: string;
+  s3ForcePathStyle: boolean;
+  jwt: {
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+    tenantClaim: string;
+    roleClaim: string;
+  };
+  signing: { secret: string | undefined; secretArn: string | undefined };
+  publicUrl: string | undefined;
+  downloadUrlTtlSeconds: number;
+  redirectUrlTtlSeconds: number;
+  inlineUploadMaxBytes: number;
+  inlineResponseMaxBytes: number;
+  maxUploadBytes: number;
+  allowedTypes: ReadonlySet<string>;
+}
+
+/** Parses an environment; exported for tests. Throws with every bad variable named. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
+    throw new Error(`MedFiles configuration is invalid: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    bucket: e.MEDFILES_BUCKET,
+    table: e.MEDFILES_TABLE,
+    eventBus: e.MEDFILES_EVENT_BUS,
+    region: e.AWS_REGION,
+    s3ForcePathStyle: e.MEDFILES_S3_FORCE_PATH_STYLE,
+    jwt: {
+      secret: e.MEDFILES_JWT_SECRET,
+      jwksUrl: e.MEDFILES_JWT_JWKS_URL,
+      issuer: e.MEDFILES_JWT_ISSUER,
+      audience: e.MEDFILES_JWT_AUDIENCE,
+      tenantClaim: e.MEDFILES_CLAIM_TENANT,
+      roleClaim: e.MEDFILES_CLAIM_ROLE,
+    },
+    signing: { secret: e.MEDFILES_SIGNING_SECRET, secretArn: e.MEDFILES_SIGNING_SECRET_ARN },
+    publicUrl: e.MEDFILES_PUBLIC_URL?.replace(/\/+$/, ''),
+    downloadUrlTtlSeconds: e.MEDFILES_DOWNLOAD_URL_TTL_SECONDS,
+    redirectUrlTtlSeconds: e.MEDFILES_REDIRECT_URL_TTL_SECONDS,
+    inlineUploadMaxBytes: e.MEDFILES_INLINE_UPLOAD_MAX_BYTES,
+    inlineResponseMaxBytes: e.MEDFILES_INLINE_RESPONSE_MAX_BYTES,
+    maxUploadBytes: e.MEDFILES_MAX_UPLOAD_BYTES,
+    allowedTypes: new Set(e.MEDFILES_ALLOWED_TYPES),
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

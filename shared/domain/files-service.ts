@@ -1,0 +1,405 @@
+/**
+ * The file use cases. Handlers parse and validate requests, then make one call here. All writes are ordered
+ * so that a failure leaves nothing half done (no object without metadata, no metadata without an object):
+ * bytes first under a fresh key, then a conditional metadata write; a failed metadata write removes the bytes.
+ */
+import { createHash } from 'node:crypto';
+import { create as contentDisposition } from 'content-disposition';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  ConflictError,
+  ForbiddenError,
+  InternalError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from './errors.ts';
+import { etagOf, extensionOf, isExpired, toFileResource, type Caller, type FileRecord } from './file.ts';
+import type { ContentLinks } from './links.ts';
+import { assertVisible, canArchive, canDeletePermanently, canModify, canRestore, resolveOwner } from './policy.ts';
+import {
+  AlreadyExistsError,
+  VersionConflictError,
+  type EventPublisher,
+  type FileIndex,
+  type FileStore,
+  type ListPlan,
+  type ListSource,
+} from './ports.ts';
+import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, RecordType } from './schemas.ts';
+import type { Sealer } from './sealing.ts';
+
+export interface NewFile {
+  name: string;
+  bytes: Uint8Array;
+  /** Type detected from the bytes and already checked (shared/domain/upload.ts). */
+  mimeType: string;
+  description?: string | null;
+  category?: Category;
+  recordType?: RecordType | null;
+}
+
+export interface UploadOptions {
+  ownerId?: string;
+  entity?: EntityRef;
+  fileRequestId?: string;
+  expiryInterval?: number;
+  category?: Category;
+  recordType?: RecordType | null;
+  description?: string | null;
+}
+
+export type ContentResult =
+  | { kind: 'inline'; file: FileRecord; bytes: Uint8Array; contentType: string; disposition: string }
+  | { kind: 'redirect'; file: FileRecord; url: string };
+
+export interface FilesServiceDeps {
+  store: FileStore;
+  index: FileIndex;
+  events: EventPublisher;
+  links: ContentLinks;
+  sealer: Sealer;
+  inlineResponseMaxBytes: number;
+  redirectTtlSeconds: number;
+  now?: () => Date;
+}
+
+/** Object keys hold only the tenant and ids. Everything of one file lives under one prefix. */
+export const fileKeyPrefix = (tenantId: string, fileId: string) => `tenants/${tenantId}/files/${fileId}/`;
+const newObjectKey = (tenantId: string, fileId: string) => `${fileKeyPrefix(tenantId, fileId)}content/${uuidv7()}`;
+
+/** The name travels in the stored object's headers so a storage redirect can serve it; ASCII fallback for old clients. */
+export function dispositionFor(name: string, type: 'inline' | 'attachment'): string {
+  const fallback = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+  return contentDisposition(name, { type, fallback });
+}
+
+const MAX_WRITE_ATTEMPTS = 3;
+
+export class FilesService {
+  readonly #d: FilesServiceDeps;
+  readonly #now: () => Date;
+
+  constructor(deps: FilesServiceDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** All or nothing: every file is stored, or none is. `id` is a client-chosen id (one file only). */
+  async createFiles(caller: Caller, files: NewFile[], options: UploadOptions, id?: string): Promise<FileRecord[]> {
+    const ownerId = resolveOwner(caller, options.ownerId);
+    if (options.fileRequestId !== undefined) {
+      // File requests arrive with their own issue; until then no request can be open.
+      throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id' }]);
+    }
+    const now = this.#now();
+    const createdAt = now.toISOString();
+    const expiresAt =
+      options.expiryInterval !== undefined ? new Date(now.getTime() + options.expiryInterval * 1000).toISOString() : null;
+    const records = files.map((file): FileRecord => {
+      const fileId = id ?? uuidv7();
+      return {
+        id: fileId,
+        tenantId: caller.tenantId,
+        ownerId,
+        createdBy: { id: caller.sub, role: caller.role },
+        originalName: file.name,
+        extension: extensionOf(file.name),
+        mimeType: file.mimeType,
+        size: file.bytes.length,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        description: file.description !== undefined ? file.description : (options.description ?? null),
+        category: file.category ?? options.category ?? 'user_document',
+        recordType: file.recordType !== undefined ? file.recordType : (options.recordType ?? null),
+        entity: options.entity ?? null,
+        fileRequestId: options.fileRequestId ?? null,
+        state: 'active',
+        imageWidth: null,
+        imageHeight: null,
+        sharedWith: [],
+        expiresAt,
+        createdAt,
+        updatedAt: createdAt,
+        version: 1,
+        objectKey: newObjectKey(caller.tenantId, fileId),
+      };
+    });
+
+    await this.#writeAll(records, files);
+    await this.#d.events.publish(
+      records.map((r) => ({ type: 'file.created', tenantId: r.tenantId, data: fileEventData(r) })),
+    );
+    return records;
+  }
+
+  /**
+   * `PUT /v1/files/{id}/content`: create with a client-chosen id, safe to retry. The same bytes again give the
+   * existing file (`created: false`); different bytes are 409.
+   */
+  async putFileContent(
+    caller: Caller,
+    id: string,
+    file: NewFile,
+    options: UploadOptions,
+  ): Promise<{ file: FileRecord; created: boolean }> {
+    const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+    const existing = await this.#live(caller.tenantId, id);
+    if (existing) return { file: this.#sameBytesOrConflict(caller, existing, sha256, file.bytes.length), created: false };
+    try {
+      const [created] = await this.createFiles(caller, [file], options, id);
+      return { file: created!, created: true };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      // Lost a race with another upload of the same id: answer as if it had come first.
+      const winner = await this.#live(caller.tenantId, id);
+      if (!winner) throw error;
+      return { file: this.#sameBytesOrConflict(caller, winner, sha256, file.bytes.length), created: false };
+    }
+  }
+
+  async getFile(caller: Caller, id: string): Promise<FileRecord> {
+    return this.#visible(caller, id);
+  }
+
+  /** The file with a fresh signed content link (none for archived files). */
+  async getFileWithLink(caller: Caller, id: string, origin: string) {
+    const file = await this.#visible(caller, id);
+    const link = file.state === 'active' ? this.#d.links.issue(caller, id, origin, this.#now()) : undefined;
+    return { file, link };
+  }
+
+  async getContent(caller: Caller, id: string, options: { download: boolean }): Promise<ContentResult> {
+    const file = await this.#visible(caller, id);
+    if (file.state !== 'active') throw new NotFoundError('File not found');
+    if (file.size > this.#d.inlineResponseMaxBytes) {
+      // The stored object carries `attachment` with the name; inline viewing overrides only the type word,
+      // so no name ever appears in the URL.
+      const url = await this.#d.store.presignGet(file.objectKey, this.#d.redirectTtlSeconds, options.download ? undefined : 'inline');
+      return { kind: 'redirect', file, url };
+    }
+    const bytes = await this.#d.store.get(file.objectKey);
+    if (!bytes) throw new InternalError('stored object is missing');
+    return {
+      kind: 'inline',
+      file,
+      bytes,
+      contentType: file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
+      disposition: dispositionFor(file.originalName, options.download ? 'attachment' : 'inline'),
+    };
+  }
+
+  async updateFile(caller: Caller, id: string, patch: PatchFileBody, ifMatch?: string): Promise<FileRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#visible(caller, id);
+      if (!canModify(caller, current)) throw new ForbiddenError('You may not change this file');
+      if (ifMatch !== undefined && !etagMatches(ifMatch, current)) throw new PreconditionFailedError();
+
+      const next: FileRecord = {
+        ...current,
+        description: patch.description !== undefined ? patch.description : current.description,
+        originalName: patch.originalName ?? current.originalName,
+        extension: patch.originalName !== undefined ? extensionOf(patch.originalName) : current.extension,
+        category: patch.category ?? current.category,
+        recordType: patch.recordType !== undefined ? patch.recordType : current.recordType,
+        entity: patch.entity !== undefined ? patch.entity : current.entity,
+        sharedWith: patch.sharedWith ?? current.sharedWith,
+        version: current.version + 1,
+        updatedAt: this.#now().toISOString(),
+      };
+      const renamed = next.originalName !== current.originalName;
+      if (renamed) {
+        // Rewrite the stored disposition by a server-side copy to a fresh key; the old key goes once the
+        // metadata points at the new one.
+        next.objectKey = newObjectKey(current.tenantId, current.id);
+        await this.#d.store.copy(current.objectKey, next.objectKey, {
+          contentType: current.mimeType,
+          contentDisposition: dispositionFor(next.originalName, 'attachment'),
+        });
+      }
+      try {
+        await this.#d.index.replace(next, current.version);
+      } catch (error) {
+        if (renamed) await this.#d.store.delete(next.objectKey);
+        if (!(error instanceof VersionConflictError)) throw error;
+        if (ifMatch !== undefined) throw new PreconditionFailedError();
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError('The file is being changed by another request; try again');
+        continue;
+      }
+      if (renamed) await this.#d.store.delete(current.objectKey);
+      if (renamed || patch.sharedWith !== undefined) await this.#d.index.syncShares(next, current.sharedWith);
+      await this.#d.events.publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
+      return next;
+    }
+  }
+
+  /** Soft delete. Archiving an archived file is a no-op. */
+  async archiveFile(caller: Caller, id: string): Promise<void> {
+    await this.#setState(caller, id, 'archived');
+  }
+
+  async restoreFile(caller: Caller, id: string): Promise<FileRecord> {
+    return this.#setState(caller, id, 'active');
+  }
+
+  /** Bytes, derived objects and metadata removed (admin). Storage first, so a failure can be retried. */
+  async deleteFilePermanently(caller: Caller, id: string): Promise<void> {
+    const file = await this.#visible(caller, id);
+    if (!canDeletePermanently(caller)) throw new ForbiddenError('Only admins delete files permanently');
+    await this.#d.store.deletePrefix(fileKeyPrefix(file.tenantId, file.id));
+    await this.#d.index.remove(file.tenantId, file.id);
+    await this.#d.events.publish([{ type: 'file.deleted', tenantId: file.tenantId, data: { fileId: file.id, ownerId: file.ownerId } }]);
+  }
+
+  async listFiles(caller: Caller, query: ListQuery): Promise<{ files: FileResource[]; nextCursor: string | null }> {
+    const fingerprint = listFingerprint(caller, query);
+    let after: string | undefined;
+    if (query.cursor !== undefined) {
+      const opened = this.#d.sealer.open('list-cursor', query.cursor, fingerprint) as { a?: unknown } | undefined;
+      if (!opened || typeof opened.a !== 'string') {
+        throw new ValidationError([{ path: 'cursor', message: 'is not a cursor of this query' }]);
+      }
+      after = opened.a;
+    }
+    const page = await this.#d.index.list({ ...listPlan(caller, query), after, now: this.#now().toISOString() });
+    return {
+      files: page.files.map((f) => toFileResource(f, caller)),
+      nextCursor: page.nextAfter === null ? null : this.#d.sealer.seal('list-cursor', { a: page.nextAfter }, fingerprint),
+    };
+  }
+
+  async #setState(caller: Caller, id: string, state: 'active' | 'archived'): Promise<FileRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#visible(caller, id);
+      if (state === 'archived' && !canArchive(caller, { ...current, state: 'active' })) {
+        throw new ForbiddenError('You may not archive this file');
+      }
+      if (state === 'active' && !canRestore(caller)) throw new ForbiddenError('Your role may not restore files');
+      if (current.state === state) return current;
+      const next: FileRecord = { ...current, state, version: current.version + 1, updatedAt: this.#now().toISOString() };
+      try {
+        await this.#d.index.replace(next, current.version);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        continue;
+      }
+      const type = state === 'archived' ? 'file.archived' : 'file.restored';
+      await this.#d.events.publish([{ type, tenantId: next.tenantId, data: fileEventData(next) }]);
+      return next;
+    }
+  }
+
+  async #writeAll(records: FileRecord[], files: NewFile[]): Promise<void> {
+    const { store, index } = this.#d;
+    const puts = await Promise.allSettled(
+      records.map((r, i) =>
+        store.put(r.objectKey, files[i]!.bytes, {
+          contentType: r.mimeType,
+          contentDisposition: dispositionFor(r.originalName, 'attachment'),
+          sha256: r.sha256,
+        }),
+      ),
+    );
+    if (puts.some((p) => p.status === 'rejected')) {
+      await this.#cleanUp(records, []);
+      throw firstFailure(puts);
+    }
+    const creates = await Promise.allSettled(records.map((r) => index.create(r)));
+    if (creates.some((c) => c.status === 'rejected')) {
+      await this.#cleanUp(records, records.filter((_, i) => creates[i]!.status === 'fulfilled'));
+      const failure = firstFailure(creates);
+      if (failure instanceof AlreadyExistsError) throw new ConflictError('A file with this id already exists');
+      throw failure;
+    }
+  }
+
+  /** Undo a partial upload: the records it wrote and all of its objects. */
+  async #cleanUp(records: FileRecord[], indexed: FileRecord[]): Promise<void> {
+    await Promise.allSettled([
+      ...indexed.map((r) => this.#d.index.remove(r.tenantId, r.id)),
+      ...records.map((r) => this.#d.store.delete(r.objectKey)),
+    ]);
+  }
+
+  #sameBytesOrConflict(caller: Caller, existing: FileRecord, sha256: string, size: number): FileRecord {
+    if (existing.sha256 === sha256 && existing.size === size && caller.role !== 'patient') return existing;
+    if (existing.sha256 === sha256 && existing.size === size && existing.ownerId === caller.sub) return existing;
+    throw new ConflictError('This file id already holds different content');
+  }
+
+  /** The record if it exists and has not expired. */
+  async #live(tenantId: string, id: string): Promise<FileRecord | null> {
+    const file = await this.#d.index.get(tenantId, id);
+    return file && !isExpired(file, this.#now()) ? file : null;
+  }
+
+  async #visible(caller: Caller, id: string): Promise<FileRecord> {
+    const file = await this.#live(caller.tenantId, id);
+    assertVisible(caller, file);
+    return file as FileRecord;
+  }
+}
+
+function firstFailure(results: PromiseSettledResult<unknown>[]): unknown {
+  return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+}
+
+/** Event data: ids and non-personal fields only (never names or descriptions). */
+export function fileEventData(file: FileRecord): Record<string, unknown> {
+  return {
+    fileId: file.id,
+    ownerId: file.ownerId,
+    state: file.state,
+    mimeType: file.mimeType,
+    size: file.size,
+    category: file.category,
+    fileRequestId: file.fileRequestId,
+  };
+}
+
+function etagMatches(ifMatch: string, file: FileRecord): boolean {
+  const current = etagOf(file);
+  return ifMatch
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === current);
+}
+
+/** A cursor only continues the query that made it (same caller, filters and order). */
+function listFingerprint(caller: Caller, q: ListQuery): string {
+  const { cursor: _cursor, limit: _limit, ...rest } = q;
+  return createHash('sha256')
+    .update(JSON.stringify([caller.tenantId, caller.sub, caller.role, Object.entries(rest).sort()]))
+    .digest('base64url');
+}
+
+/** Chooses the index partitions to read: one index Query per partition, the rest are filters. */
+export function listPlan(caller: Caller, q: ListQuery): Omit<ListPlan, 'after' | 'now'> {
+  const states = q.state === 'all' ? (['active', 'archived'] as const) : ([q.state] as const);
+  const entity = q.entityType !== undefined && q.entityId !== undefined ? { type: q.entityType, id: q.entityId } : undefined;
+  const filters = {
+    states: [...states],
+    ownerId: q.ownerId,
+    entity,
+    category: q.category,
+    recordType: q.recordType,
+    fileRequestId: q.fileRequestId,
+  };
+  const base = { tenantId: caller.tenantId, sort: q.sort, order: q.order, limit: q.limit } as const;
+  if (caller.role === 'patient') {
+    const sources: ListSource[] = [];
+    if (q.ownerId === undefined || q.ownerId === caller.sub) {
+      sources.push(...states.map((state): ListSource => ({ by: 'owner', value: caller.sub, state })));
+    }
+    if (q.includeShared) sources.push({ by: 'sharedWith', value: caller.sub });
+    return { ...base, sources, filters: { ...filters, visibleTo: caller.sub } };
+  }
+  const primary = (state: (typeof states)[number]): ListSource => {
+    if (q.fileRequestId !== undefined) return { by: 'fileRequest', value: q.fileRequestId, state };
+    if (entity) return { by: 'entity', value: entity, state };
+    if (q.ownerId !== undefined) return { by: 'owner', value: q.ownerId, state };
+    if (q.category !== undefined) return { by: 'category', value: q.category, state };
+    if (q.recordType !== undefined) return { by: 'recordType', value: q.recordType, state };
+    return { by: 'tenant', state };
+  };
+  return { ...base, sources: states.map(primary), filters };
+}

@@ -1,0 +1,110 @@
+/**
+ * The ports the domain talks to. Adapters in shared/adapters implement them and turn SDK errors into
+ * domain errors; tests may implement them in memory.
+ */
+import type { FileRecord } from './file.ts';
+import type { Category, FileState, RecordType } from './schemas.ts';
+
+export interface StoredObjectHeaders {
+  contentType: string;
+  /** Kept on the object so a redirect to storage serves the right name without putting it in the URL. */
+  contentDisposition: string;
+}
+
+/** Object storage for file bytes (S3). Keys hold only tenant and file ids. */
+export interface FileStore {
+  /** Writes an object; `sha256` (hex) lets storage verify the bytes it received. */
+  put(key: string, bytes: Uint8Array, headers: StoredObjectHeaders & { sha256: string }): Promise<void>;
+  /** The whole object, or `null` when it does not exist. */
+  get(key: string): Promise<Uint8Array | null>;
+  /** Server-side copy with new headers (rename without moving the bytes through the function). */
+  copy(fromKey: string, toKey: string, headers: StoredObjectHeaders): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Deletes every object under a prefix (a file's bytes and its derived objects). */
+  deletePrefix(prefix: string): Promise<void>;
+  /**
+   * A short-lived GET URL that supports Range; the object's own headers are served, except that
+   * `dispositionType` (when given) replaces the stored Content-Disposition with that bare word.
+   */
+  presignGet(key: string, ttlSeconds: number, dispositionType?: 'inline'): Promise<string>;
+}
+
+/** Which list partition to read; the adapter maps it to an index. */
+export type ListSource =
+  | { by: 'tenant'; state: FileState }
+  | { by: 'owner'; value: string; state: FileState }
+  | { by: 'entity'; value: { type: string; id: string }; state: FileState }
+  | { by: 'category'; value: Category; state: FileState }
+  | { by: 'recordType'; value: RecordType; state: FileState }
+  | { by: 'fileRequest'; value: string; state: FileState }
+  /** Files shared with a user (any state: filter with `states`). */
+  | { by: 'sharedWith'; value: string };
+
+export interface ListFilters {
+  states: FileState[];
+  ownerId?: string;
+  entity?: { type: string; id: string };
+  category?: Category;
+  recordType?: RecordType;
+  fileRequestId?: string;
+  /** Files visible to this user (owner or shared with); set for patients. */
+  visibleTo?: string;
+}
+
+export interface ListPlan {
+  tenantId: string;
+  sources: ListSource[];
+  filters: ListFilters;
+  sort: 'createdAt' | 'originalName' | 'size';
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Resume strictly after this sort position (from the previous page's cursor). */
+  after?: string;
+  /** Files expiring at or before this instant are not listed. */
+  now: string;
+}
+
+export interface ListPage {
+  files: FileRecord[];
+  /** The sort position to resume after, or null when there is nothing more. */
+  nextAfter: string | null;
+}
+
+/** Metadata index (DynamoDB). */
+export interface FileIndex {
+  get(tenantId: string, id: string): Promise<FileRecord | null>;
+  /** Stores a new record; throws AlreadyExistsError when the id is taken in the tenant. */
+  create(file: FileRecord): Promise<void>;
+  /** Replaces a record if its stored version is `expectedVersion`; else throws VersionConflictError. */
+  replace(file: FileRecord, expectedVersion: number): Promise<void>;
+  /** Removes a record and everything in its partition (share markers). */
+  remove(tenantId: string, id: string): Promise<void>;
+  /** Makes the share markers of `file` match its `sharedWith` (and its current name/size for sorting). */
+  syncShares(file: FileRecord, previouslySharedWith: readonly string[]): Promise<void>;
+  list(plan: ListPlan): Promise<ListPage>;
+}
+
+export class AlreadyExistsError extends Error {
+  constructor() {
+    super('record already exists');
+    this.name = 'AlreadyExistsError';
+  }
+}
+
+export class VersionConflictError extends Error {
+  constructor() {
+    super('record changed since it was read');
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** Domain events (issue: events and webhooks). Payloads hold ids and non-personal fields only. */
+export interface DomainEvent {
+  type: string;
+  tenantId: string;
+  data: Record<string, unknown>;
+}
+
+export interface EventPublisher {
+  publish(events: DomainEvent[]): Promise<void>;
+}

@@ -1,0 +1,51 @@
+/**
+ * Bearer JWT verification inside the function (API Gateway has no authorizer: signed content links must
+ * work without a token, and `sam local` skips JWT authorizers). HS256 with a shared secret locally;
+ * RS256/ES256 against the issuer's JWKS when deployed, with issuer and audience checked.
+ */
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config.ts';
+import { UnauthorizedError } from '../domain/errors.ts';
+import type { Caller } from '../domain/file.ts';
+import { Role } from '../domain/schemas.ts';
+
+/** Tenant ids end up in storage keys: keep them to a safe alphabet. */
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const CLOCK_SKEW_SECONDS = 30;
+
+export class TokenVerifier {
+  readonly #secret: Uint8Array | undefined;
+  readonly #jwks: JWTVerifyGetKey | undefined;
+
+  constructor(private readonly jwt: Config['jwt']) {
+    this.#secret = jwt.secret ? new TextEncoder().encode(jwt.secret) : undefined;
+    this.#jwks = !this.#secret && jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
+  }
+
+  /** The caller of an `Authorization` header value; 401 for anything missing, malformed or invalid. */
+  async verify(authorization: string | undefined): Promise<Caller> {
+    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(authorization ?? '');
+    if (!match) throw new UnauthorizedError(authorization ? 'Malformed Authorization header' : 'Missing bearer token');
+    let payload: JWTPayload;
+    try {
+      const options = {
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ['exp', 'sub'],
+        issuer: this.jwt.issuer || undefined,
+        audience: this.jwt.audience || undefined,
+      };
+      payload = this.#secret
+        ? (await jwtVerify(match[1]!, this.#secret, { ...options, algorithms: ['HS256'] })).payload
+        : (await jwtVerify(match[1]!, this.#jwks!, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
+    } catch {
+      throw new UnauthorizedError('Invalid or expired token');
+    }
+    const tenant = payload[this.jwt.tenantClaim];
+    const role = Role.safeParse(payload[this.jwt.roleClaim]);
+    const sub = payload.sub;
+    if (typeof tenant !== 'string' || !TENANT.test(tenant) || !role.success || !sub || sub.length > 128) {
+      throw new UnauthorizedError('The token lacks a valid tenant, role or subject');
+    }
+    return { sub, tenantId: tenant, role: role.data, via: 'token' };
+  }
+}
