@@ -21,8 +21,6 @@ export interface LocalRuntimeOptions {
   s3Port?: number;
   dynamodbPort?: number;
   log?: (line: string) => void;
-  /** The environment to read settings from and to complete for the handlers; default process.env. */
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalRuntime {
@@ -48,7 +46,8 @@ function loadSecrets(dataDir: string): Secrets {
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const env = options.env ?? process.env;
+  // The SDK and the handlers' configuration read process.env: complete it before anything is imported.
+  const env = process.env;
   const dataDir = resolve(options.dataDir ?? env.MEDFILES_DATA_DIR ?? '.medfiles');
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadSecrets(dataDir);

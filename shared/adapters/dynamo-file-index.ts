@@ -120,11 +120,16 @@ export class DynamoFileIndex implements FileIndex {
     const out = await this.#call(() =>
       this.db.send(new GetCommand({ TableName: this.table, Key: { pk: filePk(tenantId, id), sk: FILE_SK }, ConsistentRead: true })),
     );
-    return out.Item ? fromItem(out.Item) : null;
+    return out.Item && out.Item.kind === 'file' ? fromItem(out.Item) : null;
   }
 
   async create(file: FileRecord): Promise<void> {
     await this.#put(toItem(file), 'attribute_not_exists(pk)', {}, () => new AlreadyExistsError());
+  }
+
+  async claim(tenantId: string, id: string, ttlSeconds: number): Promise<void> {
+    const item = { pk: filePk(tenantId, id), sk: FILE_SK, kind: 'claim', version: 0, ttl: Math.ceil(Date.now() / 1000) + ttlSeconds };
+    await this.#put(item, 'attribute_not_exists(pk)', {}, () => new AlreadyExistsError());
   }
 
   async replace(file: FileRecord, expectedVersion: number): Promise<void> {

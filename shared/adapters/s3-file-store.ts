@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { InternalError } from '../domain/errors.ts';
-import type { FileStore, StoredObjectHeaders } from '../domain/ports.ts';
+import type { FileStore, ObjectHandle, StoredObjectHeaders } from '../domain/ports.ts';
 
 export class S3FileStore implements FileStore {
   constructor(
@@ -36,10 +36,25 @@ export class S3FileStore implements FileStore {
     );
   }
 
-  async get(key: string): Promise<Uint8Array | null> {
+  async open(key: string): Promise<ObjectHandle | null> {
+    const abort = new AbortController();
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: abort.signal });
+      const body = out.Body;
+      return {
+        size: out.ContentLength ?? 0,
+        read: async () => {
+          try {
+            return body ? await body.transformToByteArray() : new Uint8Array();
+          } catch (error) {
+            throw new InternalError('storage read failed', { cause: error });
+          }
+        },
+        abort: () => {
+          abort.abort();
+          (body as { destroy?: () => void } | undefined)?.destroy?.();
+        },
+      };
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
       throw new InternalError('storage read failed', { cause: error });

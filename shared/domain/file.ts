@@ -35,9 +35,17 @@ export interface FileRecord {
   updatedAt: string;
   /** Increments on every change; part of the ETag and the condition of every update. */
   version: number;
-  /** Storage key of the bytes: tenant and ids only, never a name. */
-  objectKey: string;
 }
+
+/** Everything stored for one file lives under one prefix: tenant and ids only, never a name. */
+export const fileKeyPrefix = (tenantId: string, fileId: string) => `tenants/${tenantId}/files/${fileId}/`;
+
+/**
+ * The key of a file's bytes. It is fixed by the ids, so a download can start reading the bytes while it
+ * reads the metadata. Only one writer ever writes it: server ids are fresh UUIDv7s, and client-chosen ids
+ * are claimed in the index first.
+ */
+export const contentKey = (tenantId: string, fileId: string) => `${fileKeyPrefix(tenantId, fileId)}content`;
 
 /** Lower-case extension from a name, no dot; '' when there is none. */
 export function extensionOf(name: string): string {

@@ -14,7 +14,16 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from './errors.ts';
-import { etagOf, extensionOf, isExpired, toFileResource, type Caller, type FileRecord } from './file.ts';
+import {
+  contentKey,
+  etagOf,
+  extensionOf,
+  fileKeyPrefix,
+  isExpired,
+  toFileResource,
+  type Caller,
+  type FileRecord,
+} from './file.ts';
 import type { ContentLinks } from './links.ts';
 import { assertVisible, canArchive, canDeletePermanently, canModify, canRestore, resolveOwner } from './policy.ts';
 import {
@@ -25,6 +34,7 @@ import {
   type FileStore,
   type ListPlan,
   type ListSource,
+  type ObjectHandle,
 } from './ports.ts';
 import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, RecordType } from './schemas.ts';
 import type { Sealer } from './sealing.ts';
@@ -64,9 +74,8 @@ export interface FilesServiceDeps {
   now?: () => Date;
 }
 
-/** Object keys hold only the tenant and ids. Everything of one file lives under one prefix. */
-export const fileKeyPrefix = (tenantId: string, fileId: string) => `tenants/${tenantId}/files/${fileId}/`;
-const newObjectKey = (tenantId: string, fileId: string) => `${fileKeyPrefix(tenantId, fileId)}content/${uuidv7()}`;
+/** How long a client-chosen id stays reserved by an upload that never finished. */
+const CLAIM_TTL_SECONDS = 3600;
 
 /** The name travels in the stored object's headers so a storage redirect can serve it; ASCII fallback for old clients. */
 export function dispositionFor(name: string, type: 'inline' | 'attachment'): string {
@@ -121,11 +130,10 @@ export class FilesService {
         createdAt,
         updatedAt: createdAt,
         version: 1,
-        objectKey: newObjectKey(caller.tenantId, fileId),
       };
     });
 
-    await this.#writeAll(records, files);
+    await this.#writeAll(records, files, id !== undefined);
     await this.#d.events.publish(
       records.map((r) => ({ type: 'file.created', tenantId: r.tenantId, data: fileEventData(r) })),
     );
@@ -149,10 +157,10 @@ export class FilesService {
       const [created] = await this.createFiles(caller, [file], options, id);
       return { file: created!, created: true };
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      // Lost a race with another upload of the same id: answer as if it had come first.
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      // Another upload holds the id: answer as if it had come first, or 409 while it is still running.
       const winner = await this.#live(caller.tenantId, id);
-      if (!winner) throw error;
+      if (!winner) throw new ConflictError('This file id is in use by another upload');
       return { file: this.#sameBytesOrConflict(caller, winner, sha256, file.bytes.length), created: false };
     }
   }
@@ -169,23 +177,35 @@ export class FilesService {
   }
 
   async getContent(caller: Caller, id: string, options: { download: boolean }): Promise<ContentResult> {
-    const file = await this.#visible(caller, id);
-    if (file.state !== 'active') throw new NotFoundError('File not found');
-    if (file.size > this.#d.inlineResponseMaxBytes) {
-      // The stored object carries `attachment` with the name; inline viewing overrides only the type word,
-      // so no name ever appears in the URL.
-      const url = await this.#d.store.presignGet(file.objectKey, this.#d.redirectTtlSeconds, options.download ? undefined : 'inline');
-      return { kind: 'redirect', file, url };
+    // Bytes and metadata are read at the same time; the bytes are dropped unread unless the caller may have them.
+    const opening = this.#d.store.open(contentKey(caller.tenantId, id));
+    let used = false;
+    try {
+      const file = await this.#visible(caller, id);
+      if (file.state !== 'active') throw new NotFoundError('File not found');
+      if (file.size > this.#d.inlineResponseMaxBytes) {
+        // The stored object carries `attachment` with the name; inline viewing overrides only the type word,
+        // so no name ever appears in the URL.
+        const url = await this.#d.store.presignGet(
+          contentKey(file.tenantId, file.id),
+          this.#d.redirectTtlSeconds,
+          options.download ? undefined : 'inline',
+        );
+        return { kind: 'redirect', file, url };
+      }
+      const handle = await opening;
+      if (!handle) throw new InternalError('stored object is missing');
+      used = true;
+      return {
+        kind: 'inline',
+        file,
+        bytes: await handle.read(),
+        contentType: file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
+        disposition: dispositionFor(file.originalName, options.download ? 'attachment' : 'inline'),
+      };
+    } finally {
+      if (!used) void opening.then((h) => h?.abort(), () => undefined);
     }
-    const bytes = await this.#d.store.get(file.objectKey);
-    if (!bytes) throw new InternalError('stored object is missing');
-    return {
-      kind: 'inline',
-      file,
-      bytes,
-      contentType: file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
-      disposition: dispositionFor(file.originalName, options.download ? 'attachment' : 'inline'),
-    };
   }
 
   async updateFile(caller: Caller, id: string, patch: PatchFileBody, ifMatch?: string): Promise<FileRecord> {
@@ -206,29 +226,36 @@ export class FilesService {
         version: current.version + 1,
         updatedAt: this.#now().toISOString(),
       };
-      const renamed = next.originalName !== current.originalName;
-      if (renamed) {
-        // Rewrite the stored disposition by a server-side copy to a fresh key; the old key goes once the
-        // metadata points at the new one.
-        next.objectKey = newObjectKey(current.tenantId, current.id);
-        await this.#d.store.copy(current.objectKey, next.objectKey, {
-          contentType: current.mimeType,
-          contentDisposition: dispositionFor(next.originalName, 'attachment'),
-        });
-      }
       try {
         await this.#d.index.replace(next, current.version);
       } catch (error) {
-        if (renamed) await this.#d.store.delete(next.objectKey);
         if (!(error instanceof VersionConflictError)) throw error;
         if (ifMatch !== undefined) throw new PreconditionFailedError();
         if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError('The file is being changed by another request; try again');
         continue;
       }
-      if (renamed) await this.#d.store.delete(current.objectKey);
-      if (renamed || patch.sharedWith !== undefined) await this.#d.index.syncShares(next, current.sharedWith);
+      if (next.originalName !== current.originalName) await this.#syncStoredName(next);
+      if (next.originalName !== current.originalName || patch.sharedWith !== undefined) {
+        await this.#d.index.syncShares(next, current.sharedWith);
+      }
       await this.#d.events.publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
       return next;
+    }
+  }
+
+  /**
+   * After a rename the stored object's Content-Disposition (served by storage redirects) is rewritten by a
+   * server-side copy onto itself. The metadata is the truth: the copy follows it, and is redone if another
+   * rename landed meanwhile, so concurrent renames cannot leave an old name on the object.
+   */
+  async #syncStoredName(file: FileRecord): Promise<void> {
+    let name = file.originalName;
+    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
+      const key = contentKey(file.tenantId, file.id);
+      await this.#d.store.copy(key, key, { contentType: file.mimeType, contentDisposition: dispositionFor(name, 'attachment') });
+      const latest = await this.#d.index.get(file.tenantId, file.id);
+      if (!latest || latest.originalName === name) return;
+      name = latest.originalName;
     }
   }
 
@@ -288,11 +315,16 @@ export class FilesService {
     }
   }
 
-  async #writeAll(records: FileRecord[], files: NewFile[]): Promise<void> {
+  /**
+   * Bytes first, then metadata; a failure removes what this upload wrote. A client-chosen id is claimed in
+   * the index before its bytes are written, so a concurrent upload of the same id never touches them.
+   */
+  async #writeAll(records: FileRecord[], files: NewFile[], clientChosenId: boolean): Promise<void> {
     const { store, index } = this.#d;
+    if (clientChosenId) await index.claim(records[0]!.tenantId, records[0]!.id, CLAIM_TTL_SECONDS);
     const puts = await Promise.allSettled(
       records.map((r, i) =>
-        store.put(r.objectKey, files[i]!.bytes, {
+        store.put(contentKey(r.tenantId, r.id), files[i]!.bytes, {
           contentType: r.mimeType,
           contentDisposition: dispositionFor(r.originalName, 'attachment'),
           sha256: r.sha256,
@@ -300,15 +332,13 @@ export class FilesService {
       ),
     );
     if (puts.some((p) => p.status === 'rejected')) {
-      await this.#cleanUp(records, []);
+      await this.#cleanUp(records, clientChosenId ? records : []);
       throw firstFailure(puts);
     }
-    const creates = await Promise.allSettled(records.map((r) => index.create(r)));
+    const creates = await Promise.allSettled(records.map((r) => (clientChosenId ? index.replace(r, 0) : index.create(r))));
     if (creates.some((c) => c.status === 'rejected')) {
-      await this.#cleanUp(records, records.filter((_, i) => creates[i]!.status === 'fulfilled'));
-      const failure = firstFailure(creates);
-      if (failure instanceof AlreadyExistsError) throw new ConflictError('A file with this id already exists');
-      throw failure;
+      await this.#cleanUp(records, records.filter((_, i) => clientChosenId || creates[i]!.status === 'fulfilled'));
+      throw firstFailure(creates);
     }
   }
 
@@ -316,7 +346,7 @@ export class FilesService {
   async #cleanUp(records: FileRecord[], indexed: FileRecord[]): Promise<void> {
     await Promise.allSettled([
       ...indexed.map((r) => this.#d.index.remove(r.tenantId, r.id)),
-      ...records.map((r) => this.#d.store.delete(r.objectKey)),
+      ...records.map((r) => this.#d.store.delete(contentKey(r.tenantId, r.id))),
     ]);
   }
 

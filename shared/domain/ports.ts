@@ -15,8 +15,11 @@ export interface StoredObjectHeaders {
 export interface FileStore {
   /** Writes an object; `sha256` (hex) lets storage verify the bytes it received. */
   put(key: string, bytes: Uint8Array, headers: StoredObjectHeaders & { sha256: string }): Promise<void>;
-  /** The whole object, or `null` when it does not exist. */
-  get(key: string): Promise<Uint8Array | null>;
+  /**
+   * Starts reading an object; `null` when it does not exist. The body is not read until `read()`, so a
+   * caller may open it while it checks permissions and `abort()` if the answer is no.
+   */
+  open(key: string): Promise<ObjectHandle | null>;
   /** Server-side copy with new headers (rename without moving the bytes through the function). */
   copy(fromKey: string, toKey: string, headers: StoredObjectHeaders): Promise<void>;
   delete(key: string): Promise<void>;
@@ -27,6 +30,12 @@ export interface FileStore {
    * `dispositionType` (when given) replaces the stored Content-Disposition with that bare word.
    */
   presignGet(key: string, ttlSeconds: number, dispositionType?: 'inline'): Promise<string>;
+}
+
+export interface ObjectHandle {
+  size: number;
+  read(): Promise<Uint8Array>;
+  abort(): void;
 }
 
 /** Which list partition to read; the adapter maps it to an index. */
@@ -75,6 +84,12 @@ export interface FileIndex {
   get(tenantId: string, id: string): Promise<FileRecord | null>;
   /** Stores a new record; throws AlreadyExistsError when the id is taken in the tenant. */
   create(file: FileRecord): Promise<void>;
+  /**
+   * Reserves an id for one writer (client-chosen ids): a pending record that `get` and `list` do not show and
+   * that expires by itself after `ttlSeconds`. Finish with `replace(file, 0)`; give up with `remove`.
+   * Throws AlreadyExistsError when any record (pending or not) holds the id.
+   */
+  claim(tenantId: string, id: string, ttlSeconds: number): Promise<void>;
   /** Replaces a record if its stored version is `expectedVersion`; else throws VersionConflictError. */
   replace(file: FileRecord, expectedVersion: number): Promise<void>;
   /** Removes a record and everything in its partition (share markers). */

@@ -40,7 +40,7 @@ function render(result: ApiResult, requestId: string): APIGatewayProxyStructured
   const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId };
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = v;
   if (result.bytes) {
-    return { statusCode: result.status, headers, body: Buffer.from(result.bytes).toString('base64'), isBase64Encoded: true };
+    return { statusCode: result.status, headers, body: Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength).toString('base64'), isBase64Encoded: true };
   }
   if (result.body === undefined) return { statusCode: result.status, headers };
   headers['content-type'] ??= 'application/json; charset=utf-8';

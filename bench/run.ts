@@ -1,0 +1,129 @@
+/**
+ * `npm run bench`: the API against direct storage calls on the same local servers, in one run.
+ * The API runs in its own process as `npm start` runs it; this process is the client of both.
+ * Prints medians and ratios; never part of `npm test` (timings are noisy here).
+ *
+ * 1. inline upload of 256 KiB (JSON base64) vs. direct S3 PutObject + DynamoDB PutItem of the same (≤ 1.5×)
+ * 2. content download of 1 MiB vs. direct S3 GetObject (≤ 1.3×)
+ * 3. a list page of 25 in a tenant with 10,000 files vs. one with 100 (≤ 1.3×), for each sort order
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { v7 as uuidv7 } from 'uuid';
+import { makeDocumentClient, makeS3Client } from '../shared/adapters/clients.ts';
+import { DynamoFileIndex } from '../shared/adapters/dynamo-file-index.ts';
+import { contentKey, type FileRecord } from '../shared/domain/file.ts';
+import { mintToken } from '../local/tokens.ts';
+import { http, paired, report, startLocalApi, type Row } from './lib.ts';
+
+const KiB = 1024;
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const BUCKET = 'medfiles-bench';
+const TABLE = 'medfiles-bench';
+const secret = randomBytes(32).toString('hex');
+const dataDir = mkdtempSync(join(tmpdir(), 'medfiles-bench-'));
+const api = await startLocalApi({
+  MEDFILES_DATA_DIR: dataDir,
+  MEDFILES_JWT_SECRET: secret,
+  MEDFILES_BUCKET: BUCKET,
+  MEDFILES_TABLE: TABLE,
+});
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL_S3: api.s3,
+  AWS_ENDPOINT_URL_DYNAMODB: api.dynamodb,
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'us-east-1',
+});
+const s3 = makeS3Client({ region: 'us-east-1', s3ForcePathStyle: true });
+const index = new DynamoFileIndex(makeDocumentClient({ region: 'us-east-1' }), TABLE);
+const tokenFor = async (tenant: string) =>
+  `Bearer ${await mintToken(secret, { sub: 'bench-provider', tenant, role: 'provider' })}`;
+const authorization = await tokenFor('bench');
+
+/** A PDF-typed payload of `size` bytes (magic number + random body). */
+const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
+
+const rows: Row[] = [];
+try {
+  // 1. Inline upload: the API's JSON base64 upload vs. the two writes it has to make.
+  const small = pdf(256 * KiB);
+  const body = JSON.stringify({ files: [{ name: 'bench.pdf', contents: small.toString('base64'), mimeType: 'application/pdf' }] });
+  const [apiUpload, directUpload] = await paired(
+    RUNS,
+    async () => {
+      const res = await http(`${api.url}/v1/files`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body });
+      if (res.status !== 201) throw new Error(`upload answered ${res.status}`);
+    },
+    async () => {
+      const record = sampleRecord('bench', uuidv7(), small);
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: contentKey('bench', record.id), Body: small, ContentType: 'application/pdf' }));
+      await index.create(record);
+    },
+  );
+  rows.push({ name: 'API inline upload 256 KiB', ms: apiUpload, baselineName: 'S3 PutObject + DynamoDB PutItem', baselineMs: directUpload, target: 1.5 });
+
+  // 2. Download.
+  const big = pdf(1024 * KiB);
+  const up = await http(`${api.url}/v1/files`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: JSON.stringify({ files: [{ name: 'big.pdf', contents: big.toString('base64') }] }),
+  });
+  const id = (JSON.parse(up.body.toString()) as { files: { id: string }[] }).files[0]!.id;
+  const [apiDownload, directDownload] = await paired(
+    RUNS,
+    async () => {
+      const res = await http(`${api.url}/v1/files/${id}/content`, { headers: { authorization } });
+      if (res.body.length !== big.length) throw new Error('short download');
+    },
+    async () => {
+      const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: contentKey('bench', id) }));
+      if ((await out.Body!.transformToByteArray()).length !== big.length) throw new Error('short read');
+    },
+  );
+  rows.push({ name: 'API download 1 MiB', ms: apiDownload, baselineName: 'S3 GetObject', baselineMs: directDownload, target: 1.3 });
+
+  // 3. List pages: a large tenant and a small one, seeded straight into the index.
+  process.stdout.write('seeding 10,000 + 100 files…\n');
+  await seed('large', 10_000);
+  await seed('small', 100);
+  const [large, smallTenant] = [await tokenFor('large'), await tokenFor('small')];
+  for (const [sort, order] of [['createdAt', 'desc'], ['originalName', 'asc'], ['size', 'desc']] as const) {
+    const list = (auth: string) => async () => {
+      const res = await http(`${api.url}/v1/files?limit=25&sort=${sort}&order=${order}`, { headers: { authorization: auth } });
+      const page = JSON.parse(res.body.toString()) as { count: number };
+      if (page.count !== 25) throw new Error(`page of ${page.count}`);
+    };
+    const [ms, baselineMs] = await paired(RUNS, list(large), list(smallTenant));
+    rows.push({ name: `list page of 25 by ${sort} ${order}, 10,000 files`, ms, baselineName: 'same with 100 files', baselineMs, target: 1.3 });
+  }
+} finally {
+  const ok = report(rows);
+  await api.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.stdout.write(ok ? 'all targets met\n' : 'some targets missed\n');
+}
+
+function sampleRecord(tenantId: string, id: string, bytes: Buffer, i = 0): FileRecord {
+  const now = new Date(Date.now() - i).toISOString();
+  return {
+    id, tenantId, ownerId: `patient-${i % 50}`, createdBy: { id: 'bench', role: 'provider' },
+    originalName: `scan-${i}.pdf`, extension: 'pdf', mimeType: 'application/pdf', size: bytes.length + i,
+    sha256: createHash('sha256').update(bytes).digest('hex'), description: null, category: 'user_document',
+    recordType: null, entity: null, fileRequestId: null, state: 'active', imageWidth: null, imageHeight: null,
+    sharedWith: [], expiresAt: null, createdAt: now, updatedAt: now, version: 1,
+  };
+}
+
+async function seed(tenantId: string, count: number): Promise<void> {
+  const bytes = Buffer.from('x');
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, count - i) }, (_, k) => index.create(sampleRecord(tenantId, uuidv7(), bytes, i + k))),
+    );
+  }
+}
