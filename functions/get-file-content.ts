@@ -1,13 +1,16 @@
 import { app } from '../shared/adapters/app.ts';
+import { ValidationError } from '../shared/domain/errors.ts';
 import { etagOf } from '../shared/domain/file.ts';
+import { parseThumbnailQuery } from '../shared/domain/images.ts';
 import { ContentQuery } from '../shared/domain/schemas.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { publicHandler, type ApiResult } from '../shared/http/api.ts';
 import { header, pathId, queryParams } from '../shared/http/request.ts';
 
 /**
- * `GET /v1/files/{id}/content`: the bytes, for a bearer token or a valid signed link. Content over the
- * inline response limit is a 302 to a short-lived storage URL (whose headers come from the stored object).
+ * `GET /v1/files/{id}/content`: the bytes, for a bearer token or a valid signed link; `imageSize=WxH`
+ * (and `format`) gives a cached thumbnail of an image. Content over the inline response limit is a 302 to a
+ * short-lived storage URL (whose headers come from the stored object).
  */
 export const handler = publicHandler(async ({ event }): Promise<ApiResult> => {
   const instance = await app();
@@ -18,10 +21,16 @@ export const handler = publicHandler(async ({ event }): Promise<ApiResult> => {
     authorization !== undefined || query.signature === undefined
       ? await instance.tokens.verify(authorization)
       : instance.links.verify(id, query.expires, query.signature, new Date());
-  const content = await instance.files.getContent(caller, id, { download: query.download === 'true' });
+  const thumbnail = parseThumbnailQuery(query.imageSize, query.format);
+  if (!thumbnail.ok) throw new ValidationError(thumbnail.errors);
+  const content = await instance.files.getContent(caller, id, {
+    download: query.download === 'true',
+    thumbnail: thumbnail.size ? { ...thumbnail.size, format: thumbnail.format } : undefined,
+  });
   if (content.kind === 'redirect') {
     return { status: 302, headers: { location: content.url, 'cache-control': 'no-store' } };
   }
+  const etag = etagOf(content.file);
   return {
     status: 200,
     bytes: content.bytes,
@@ -29,8 +38,9 @@ export const handler = publicHandler(async ({ event }): Promise<ApiResult> => {
       'content-type': content.contentType,
       'content-length': String(content.bytes.length),
       'content-disposition': content.disposition,
-      etag: etagOf(content.file),
+      etag: content.variant ? `${etag.slice(0, -1)}-${content.variant}"` : etag,
       'cache-control': 'private',
+      ...(content.cache ? { 'x-cache': content.cache } : {}),
     },
   };
 });

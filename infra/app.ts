@@ -7,7 +7,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
-import { MedFilesStack, type DeployTarget } from './stack';
+import { MedFilesStack, type DeployTarget } from './stack.ts';
 
 const TARGETS: readonly DeployTarget[] = ['aws', 'sam-local'];
 

@@ -16,7 +16,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import type { RouteFunction } from './route-function';
+import type { RouteFunction } from './route-function.ts';
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
@@ -60,7 +60,8 @@ export function acknowledgeHttpRouteFunction(fn: RouteFunction, options: { objec
   acknowledge(
     fn,
     'HIPAA.Security-LambdaDLQ',
-    'Invoked synchronously by API Gateway, which returns any failure to the caller. Lambda sends only ' +
+    'Invoked synchronously (by API Gateway, or by a route function for workers), which returns any failure to ' +
+      'the caller. Lambda sends only ' +
       'asynchronous invocations to a dead-letter queue, so a queue here would never receive a message. ' +
       'Asynchronously invoked functions (event consumers) must set RouteFunction.deadLetterQueue instead.',
   );
@@ -80,6 +81,11 @@ export function acknowledgeHttpRouteFunction(fn: RouteFunction, options: { objec
       'the JWKS and interface endpoints for the rest, adding cost and failure modes without narrowing who can ' +
       'reach the data: that is decided by IAM, the KMS key policies and the SSL-only bucket policy.',
   );
+}
+
+/** The worker functions (thumbnails): invoked synchronously by route functions, same reasoning otherwise. */
+export function acknowledgeWorkerFunction(fn: RouteFunction, options: { objectBucket?: IBucket } = {}): void {
+  acknowledgeHttpRouteFunction(fn, options);
 }
 
 export function acknowledgeFilesBucket(bucket: Bucket): void {

@@ -29,7 +29,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../shared/adapters/table-schema';
+import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = path.join(REPO_ROOT, 'functions');
@@ -95,6 +95,8 @@ export class RouteFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** Native packages installed for linux-arm64 into this function's asset. */
+  readonly nativeModules: readonly string[];
   private readonly granted = new Set<string>();
 
   constructor(scope: Construct, id: string, props: RouteFunctionProps) {
@@ -108,11 +110,12 @@ export class RouteFunction extends Construct {
 
     this.role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `MedFiles ${props.entry}: only what its route table grants allow`,
+      description: `MedFiles ${props.entry}: only what its use-helpers granted`,
     });
     this.logGroup.grantWrite(this.role);
 
     const nativeModules = props.nativeModules ?? [];
+    this.nativeModules = nativeModules;
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
       handler: 'handler',
@@ -135,6 +138,7 @@ export class RouteFunction extends Construct {
         format: OutputFormat.ESM,
         target: 'node24',
         platform: 'node',
+        // Prefer the ES module build of dependencies that ship both: better tree shaking, no CJS interop shims.
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
@@ -143,7 +147,9 @@ export class RouteFunction extends Construct {
         sourcesContent: false,
         // Bundle the AWS SDK too: the code runs with the SDK version it was tested with (the S3 checksum
         // settings need a recent one), not whichever version the managed runtime happens to ship.
-        externalModules: [],
+        // sharp (native) is never bundled: functions that use it ship it for linux-arm64 via nativeModules, and
+        // the code loads it lazily, so functions without it start fine.
+        externalModules: ['sharp'],
         ...(nativeModules.length > 0
           ? {
               nodeModules: [...nativeModules],
@@ -152,6 +158,13 @@ export class RouteFunction extends Construct {
           : {}),
       },
     });
+  }
+
+  /** Lets this function invoke `worker` synchronously, and tells it the worker's name in `envVar`. */
+  useWorker(worker: RouteFunction, envVar: string): this {
+    this.setEnvironment(envVar, worker.function.functionName);
+    if (this.firstGrant(`invoke:${worker.node.id}`)) this.allow(['lambda:InvokeFunction'], [worker.function.functionArn]);
+    return this;
   }
 
   /** Sets an environment variable that needs no permission. */

@@ -28,7 +28,14 @@ import {
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2, ProjectionType } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  ProjectionType,
+  StreamViewType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -36,16 +43,17 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../shared/adapters/table-schema';
-import { routes, type RouteDef } from '../shared/routes';
+import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
+import { routes, workers, type FunctionDef, type RouteDef } from '../shared/routes.ts';
 import {
   acknowledgeAccessLogBucket,
   acknowledgeFilesBucket,
   acknowledgeHttpApi,
   acknowledgeHttpRouteFunction,
+  acknowledgeWorkerFunction,
   acknowledgeSigningSecret,
-} from './nag-acknowledgements';
-import { RouteFunction, type BucketAccess, type TableAccess } from './route-function';
+} from './nag-acknowledgements.ts';
+import { RouteFunction, type BucketAccess, type TableAccess } from './route-function.ts';
 
 /**
  * `aws` (default): the deployable template. `sam-local`: the same stack for `sam local start-api`, whose
@@ -93,6 +101,12 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   responseLength: '$context.responseLength',
 });
 
+interface SharedFunctionProps {
+  environment: Record<string, string>;
+  logsKey: Key;
+  logRetention: RetentionDays;
+}
+
 export class MedFilesStack extends Stack {
   readonly api: HttpApi;
   readonly bucket: Bucket;
@@ -101,6 +115,8 @@ export class MedFilesStack extends Stack {
   readonly signingSecret: Secret;
   /** Route name → its function, for tests and for wiring event consumers later. */
   readonly routeFunctions: ReadonlyMap<string, RouteFunction>;
+  /** Functions of the worker table (shared/routes.ts `workers`), by name. */
+  readonly workerFunctions: ReadonlyMap<string, RouteFunction>;
 
   constructor(scope: Construct, id: string, props: MedFilesStackProps = {}) {
     super(scope, id, {
@@ -293,9 +309,18 @@ export class MedFilesStack extends Stack {
             ...Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, ''])),
           };
 
+    const shared = { environment, logsKey, logRetention };
+    const workerFunctions = new Map<string, RouteFunction>();
+    for (const worker of workers) {
+      const fn = this.addFunction(`Worker-${worker.name}`, worker, `MedFiles worker ${worker.name}`, shared);
+      acknowledgeWorkerFunction(fn, { objectBucket: worker.grants.some((g) => g.startsWith('bucket:')) ? this.bucket : undefined });
+      workerFunctions.set(worker.name, fn);
+    }
+    this.workerFunctions = workerFunctions;
+
     const functions = new Map<string, RouteFunction>();
     for (const route of routes) {
-      const fn = this.addRoute(route, { environment, logsKey, logRetention });
+      const fn = this.addRoute(route, shared);
       functions.set(route.name, fn);
     }
     this.routeFunctions = functions;
@@ -306,25 +331,43 @@ export class MedFilesStack extends Stack {
   }
 
   /** One function and one HTTP API route for a route table entry, with exactly the grants the entry lists. */
-  private addRoute(
-    route: RouteDef,
-    shared: { environment: Record<string, string>; logsKey: Key; logRetention: RetentionDays },
-  ): RouteFunction {
-    const fn = new RouteFunction(this, `Route-${route.name}`, {
-      entry: route.name,
-      description: `MedFiles ${route.method} ${route.path}`,
-      memoryMb: route.memoryMb,
-      timeoutSeconds: route.timeoutSeconds,
+  private addRoute(route: RouteDef, shared: SharedFunctionProps): RouteFunction {
+    const fn = this.addFunction(`Route-${route.name}`, route, `MedFiles ${route.method} ${route.path}`, shared);
+    acknowledgeHttpRouteFunction(fn, { objectBucket: route.grants.some((g) => g.startsWith('bucket:')) ? this.bucket : undefined });
+    this.api.addRoutes({
+      path: route.path,
+      methods: [HttpMethod[route.method]],
+      integration: new HttpLambdaIntegration(`Integration-${route.name}`, fn.function, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
+    });
+    return fn;
+  }
+
+  /** A function for a route or worker table entry: its size, native modules, grants and the workers it calls. */
+  private addFunction(id: string, def: FunctionDef, description: string, shared: SharedFunctionProps): RouteFunction {
+    const fn = new RouteFunction(this, id, {
+      entry: def.name,
+      description,
+      memoryMb: def.memoryMb,
+      timeoutSeconds: def.timeoutSeconds,
       logsKey: shared.logsKey,
       logRetention: shared.logRetention,
       environment: shared.environment,
+      nativeModules: def.nativeModules,
     });
+    for (const name of def.invokes ?? []) {
+      const worker = this.workerFunctions.get(name);
+      const workerDef = workers.find((w) => w.name === name);
+      if (!worker || !workerDef) throw new Error(`${def.name} invokes unknown worker ${name}`);
+      fn.useWorker(worker, workerDef.envVar);
+    }
 
     const bucketAccess: BucketAccess[] = [];
     const tableAccess: TableAccess[] = [];
     let putEvents = false;
     let readSigningKey = false;
-    for (const grant of route.grants) {
+    for (const grant of def.grants) {
       switch (grant) {
         case 'bucket:read':
           bucketAccess.push('read');
@@ -348,7 +391,7 @@ export class MedFilesStack extends Stack {
           readSigningKey = true;
           break;
         default:
-          throw new Error(`route ${route.name}: unknown grant ${String(grant satisfies never)}`);
+          throw new Error(`${def.name}: unknown grant ${String(grant satisfies never)}`);
       }
     }
 
@@ -357,15 +400,6 @@ export class MedFilesStack extends Stack {
     fn.useBucket(this.bucket, bucketAccess).useTable(this.table, tableAccess);
     fn.useSigningKey(this.signingSecret, { read: readSigningKey });
     if (putEvents) fn.useBus(this.eventBus);
-    acknowledgeHttpRouteFunction(fn, { objectBucket: bucketAccess.length > 0 ? this.bucket : undefined });
-
-    this.api.addRoutes({
-      path: route.path,
-      methods: [HttpMethod[route.method]],
-      integration: new HttpLambdaIntegration(`Integration-${route.name}`, fn.function, {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      }),
-    });
     return fn;
   }
 }

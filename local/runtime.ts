@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeS3Client } from '../shared/adapters/clients.ts';
+import type { ThumbnailHandler } from '../shared/adapters/lambda-thumbnailer.ts';
 import { routes } from '../shared/routes.ts';
 import { ensureBucket, ensureTable } from './bootstrap.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -84,6 +85,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return { def, handler: module.handler };
     }),
   );
+  // The thumbnail function is a separate Lambda in AWS; here its handler runs in-process, same payloads.
+  const { useThumbnailer } = await import('../shared/adapters/app.ts');
+  const { InProcessThumbnailer } = await import('../shared/adapters/lambda-thumbnailer.ts');
+  const thumbnail = (await import('../functions/make-thumbnail.ts')) as { handler: ThumbnailHandler };
+  useThumbnailer(new InProcessThumbnailer(thumbnail.handler));
+
   const server = createLocalServer(local, { log: options.log });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {

@@ -1,6 +1,8 @@
 /**
  * Configuration, read and validated once per process (Lambda container or local runtime).
- * Nothing else in the code reads `process.env`. A bad value fails loudly at cold start.
+ * Nothing else in the code reads `process.env`. A bad value fails loudly at cold start; settings only some
+ * functions need (token verification, the signing key) are checked where they are used, so a worker
+ * without them still starts.
  */
 import { z } from 'zod';
 
@@ -48,15 +50,15 @@ const EnvSchema = z
     MEDFILES_INLINE_RESPONSE_MAX_BYTES: positiveInt(4 * MiB),
     MEDFILES_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * MiB),
     MEDFILES_ALLOWED_TYPES: list(DEFAULT_ALLOWED_TYPES),
+    /** The thumbnail function (deployed); unset, thumbnails are made in-process (local runtime). */
+    MEDFILES_THUMBNAIL_FUNCTION: z.string().optional(),
+    /** Images with more pixels are not decoded (thumbnails are 422); the header is still read on upload. */
+    MEDFILES_IMAGE_PIXEL_LIMIT: positiveInt(100_000_000),
+    /** Originals larger than this get no thumbnail (422): the thumbnail function holds the bytes in memory. */
+    MEDFILES_THUMBNAIL_MAX_INPUT_BYTES: positiveInt(100 * MiB),
     /** Path-style S3 addressing, needed by local S3-compatible servers. */
     MEDFILES_S3_FORCE_PATH_STYLE: bool(false),
     AWS_REGION: z.string().default('us-east-1'),
-  })
-  .refine((e) => e.MEDFILES_JWT_SECRET || e.MEDFILES_JWT_JWKS_URL, {
-    message: 'set MEDFILES_JWT_SECRET (local) or MEDFILES_JWT_JWKS_URL (deployed)',
-  })
-  .refine((e) => e.MEDFILES_SIGNING_SECRET || e.MEDFILES_SIGNING_SECRET_ARN, {
-    message: 'set MEDFILES_SIGNING_SECRET (local) or MEDFILES_SIGNING_SECRET_ARN (deployed)',
   });
 
 export interface Config {
@@ -81,6 +83,9 @@ export interface Config {
   inlineResponseMaxBytes: number;
   maxUploadBytes: number;
   allowedTypes: ReadonlySet<string>;
+  thumbnailFunction: string | undefined;
+  imagePixelLimit: number;
+  thumbnailMaxInputBytes: number;
 }
 
 /** Parses an environment; exported for tests. Throws with every bad variable named. */
@@ -113,6 +118,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     inlineResponseMaxBytes: e.MEDFILES_INLINE_RESPONSE_MAX_BYTES,
     maxUploadBytes: e.MEDFILES_MAX_UPLOAD_BYTES,
     allowedTypes: new Set(e.MEDFILES_ALLOWED_TYPES),
+    thumbnailFunction: e.MEDFILES_THUMBNAIL_FUNCTION,
+    imagePixelLimit: e.MEDFILES_IMAGE_PIXEL_LIMIT,
+    thumbnailMaxInputBytes: e.MEDFILES_THUMBNAIL_MAX_INPUT_BYTES,
   };
 }
 

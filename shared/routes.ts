@@ -18,17 +18,48 @@ export type Grant =
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteDef {
+/** A function: handler module `functions/<name>.ts`, its size and what it may touch. */
+export interface FunctionDef {
   /** Logical name; also the handler module `functions/<name>.ts`. */
   readonly name: string;
-  readonly method: HttpMethod;
-  /** API Gateway path template, e.g. `/v1/files/{id}`. */
-  readonly path: string;
-  /** Lambda memory; more memory also means more CPU (hashing, base64, sniffing). */
+  /** Lambda memory; more memory also means more CPU (hashing, base64, sniffing, image work). */
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly grants: readonly Grant[];
+  /** Packages with native code shipped for linux-arm64 next to the bundle instead of bundled (sharp). */
+  readonly nativeModules?: readonly string[];
+  /** Workers this function invokes synchronously; each gets the worker's env var and an invoke grant. */
+  readonly invokes?: readonly WorkerName[];
 }
+
+export interface RouteDef extends FunctionDef {
+  readonly method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/files/{id}`. */
+  readonly path: string;
+}
+
+/** A function invoked by other functions (not an HTTP route). */
+export interface WorkerDef extends FunctionDef {
+  readonly name: WorkerName;
+  /** The env var through which invokers learn the function's name (read by shared/config.ts). */
+  readonly envVar: string;
+}
+
+export type WorkerName = 'make-thumbnail';
+
+/**
+ * Thumbnails have their own function: sharp with enough memory to decode a 100-megapixel image (and the CPU
+ * share that comes with it), apart from the content route, which stays small and fast for plain downloads.
+ */
+export const workers: readonly WorkerDef[] = [
+  {
+    name: 'make-thumbnail', envVar: 'MEDFILES_THUMBNAIL_FUNCTION', memoryMb: 2048, timeoutSeconds: 15,
+    grants: ['bucket:read', 'bucket:write'], nativeModules: ['sharp'],
+  },
+];
+
+/** Upload routes read image headers (dimensions) with sharp. */
+const SHARP = ['sharp'] as const;
 
 const READ: readonly Grant[] = ['table:read', 'signing-key:read'];
 const WRITE: readonly Grant[] = ['table:read', 'table:write', 'bus:put', 'signing-key:read'];
@@ -38,17 +69,17 @@ export const routes: readonly RouteDef[] = [
   { name: 'openapi', method: 'GET', path: '/v1/openapi.json', memoryMb: 256, timeoutSeconds: 5, grants: [] },
   {
     name: 'create-files', method: 'POST', path: '/v1/files', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...WRITE, 'bucket:write', 'bucket:delete'],
+    grants: [...WRITE, 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
   },
   {
     name: 'put-file-content', method: 'PUT', path: '/v1/files/{id}/content', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...WRITE, 'bucket:write', 'bucket:delete'],
+    grants: [...WRITE, 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
   },
   { name: 'list-files', method: 'GET', path: '/v1/files', memoryMb: 512, timeoutSeconds: 10, grants: READ },
   { name: 'get-file', method: 'GET', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 10, grants: READ },
   {
     name: 'get-file-content', method: 'GET', path: '/v1/files/{id}/content', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...READ, 'bucket:read'],
+    grants: [...READ, 'bucket:read'], invokes: ['make-thumbnail'],
   },
   {
     name: 'update-file', method: 'PATCH', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 29,

@@ -1,6 +1,7 @@
 /**
  * The composition root: builds clients, adapters and services once per container (outside the handler)
- * and hands them to handlers. The local runtime may replace the event publisher with its in-process bus.
+ * and hands them to handlers. The local runtime replaces the parts that are other Lambdas or buses in AWS
+ * (the thumbnail function, the event bus) with in-process ones running the same handler code.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config, type Config } from '../config.ts';
@@ -8,11 +9,14 @@ import { FilesService } from '../domain/files-service.ts';
 import { ContentLinks } from '../domain/links.ts';
 import type { EventPublisher } from '../domain/ports.ts';
 import { Sealer } from '../domain/sealing.ts';
+import { ThumbnailMaker, type Thumbnailer } from '../domain/thumbnails.ts';
 import { TokenVerifier } from '../http/auth.ts';
 import { makeDocumentClient, makeS3Client } from './clients.ts';
 import { DynamoFileIndex } from './dynamo-file-index.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
+import { LambdaThumbnailer } from './lambda-thumbnailer.ts';
 import { S3FileStore } from './s3-file-store.ts';
+import { SharpImageProcessor } from './sharp-image-processor.ts';
 
 export interface App {
   config: Config;
@@ -21,15 +25,23 @@ export interface App {
   links: ContentLinks;
 }
 
-let publisherOverride: EventPublisher | undefined;
+const overrides: { events?: EventPublisher; thumbnails?: Thumbnailer } = {};
 
 /** Lets the local runtime route events through its in-process bus. Call before the first request. */
 export function useEventPublisher(publisher: EventPublisher): void {
-  publisherOverride = publisher;
+  overrides.events = publisher;
+}
+
+/** Lets the local runtime make thumbnails in-process with the thumbnail handler. */
+export function useThumbnailer(thumbnailer: Thumbnailer): void {
+  overrides.thumbnails = thumbnailer;
 }
 
 async function signingSecret(cfg: Config): Promise<string> {
   if (cfg.signing.secret) return cfg.signing.secret;
+  if (!cfg.signing.secretArn) {
+    throw new Error('MedFiles configuration is invalid: set MEDFILES_SIGNING_SECRET (local) or MEDFILES_SIGNING_SECRET_ARN (deployed)');
+  }
   const out = await new SecretsManagerClient({ region: cfg.region }).send(
     new GetSecretValueCommand({ SecretId: cfg.signing.secretArn }),
   );
@@ -37,15 +49,26 @@ async function signingSecret(cfg: Config): Promise<string> {
   return out.SecretString;
 }
 
+const imageProcessor = (cfg: Config) => new SharpImageProcessor({ limitInputPixels: cfg.imagePixelLimit });
+
+function thumbnailer(cfg: Config, store: S3FileStore): Thumbnailer {
+  if (overrides.thumbnails) return overrides.thumbnails;
+  if (cfg.thumbnailFunction) return new LambdaThumbnailer(cfg.thumbnailFunction, cfg.region);
+  // No function configured and no override: make them here (single-process setups).
+  return new ThumbnailMaker(store, imageProcessor(cfg), cfg.thumbnailMaxInputBytes);
+}
+
 async function build(): Promise<App> {
   const cfg = config();
   const sealer = new Sealer(await signingSecret(cfg));
-  const events = publisherOverride ?? new EventBridgePublisher(cfg.eventBus, cfg.region);
+  const store = new S3FileStore(makeS3Client(cfg), cfg.bucket);
   const links = new ContentLinks(sealer, cfg.downloadUrlTtlSeconds);
   const files = new FilesService({
-    store: new S3FileStore(makeS3Client(cfg), cfg.bucket),
+    store,
     index: new DynamoFileIndex(makeDocumentClient(cfg), cfg.table),
-    events,
+    events: overrides.events ?? new EventBridgePublisher(cfg.eventBus, cfg.region),
+    images: imageProcessor(cfg),
+    thumbnails: thumbnailer(cfg, store),
     links,
     sealer,
     inlineResponseMaxBytes: cfg.inlineResponseMaxBytes,
@@ -54,13 +77,23 @@ async function build(): Promise<App> {
   return { config: cfg, files, tokens: new TokenVerifier(cfg.jwt), links };
 }
 
-let instance: Promise<App> | undefined;
-
-/** The container's App, built on first use. A failed build is retried by the next request. */
-export function app(): Promise<App> {
-  instance ??= build().catch((error) => {
-    instance = undefined;
-    throw error;
-  });
-  return instance;
+/** Builds once; a failed build is retried by the next call. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let instance: Promise<T> | undefined;
+  return () => {
+    instance ??= make().catch((error: unknown) => {
+      instance = undefined;
+      throw error;
+    });
+    return instance;
+  };
 }
+
+/** The API functions' App, built on first use. */
+export const app = once(build);
+
+/** What the thumbnail function needs: storage and sharp, nothing else. */
+export const thumbnailApp = once(async () => {
+  const cfg = config();
+  return new ThumbnailMaker(new S3FileStore(makeS3Client(cfg), cfg.bucket), imageProcessor(cfg), cfg.thumbnailMaxInputBytes);
+});

@@ -6,7 +6,7 @@
  * decoding fails ("Support for this compression format has not been built in: HEVC"), so a HEIC thumbnail
  * is a 422 `image_unreadable`. Decoding HEIC needs sharp built against a custom libvips.
  */
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import {
   displayedSize,
   ImageUnreadableError,
@@ -22,7 +22,17 @@ import {
 // libvips keeps a cache of recent operations (up to 50 MB / 100 operations by default). A Lambda container
 // handles one request at a time, each on a different image, so the cache would hardly ever hit; it would
 // only hold memory the next decode needs, and keep decoded patient pixels alive after the request.
-sharp.cache(false);
+//
+// sharp is loaded on first use, not on import: only the functions that make thumbnails or read image headers
+// ship its native binaries (infra: `nativeModules`), and the others must still start.
+let loading: Promise<typeof Sharp> | undefined;
+function loadSharp(): Promise<typeof Sharp> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    sharp.cache(false);
+    return sharp;
+  });
+  return loading;
+}
 // Threads per image are left at sharp's default: 1 on glibc Linux (the Lambda runtime), which sharp picks to
 // limit memory fragmentation without jemalloc, and a 200x140 thumbnail of a 12 MP JPEG takes tens of
 // milliseconds on one thread thanks to JPEG shrink-on-load. Elsewhere (macOS dev machines) it is the core count.
@@ -79,6 +89,7 @@ export class SharpImageProcessor implements ImageProcessor {
     // failOn 'error' refuses truncated or corrupt pixel data but not the harmless warnings phone cameras
     // often trigger. Output drops all metadata (EXIF, GPS, XMP, IPTC, ICC) because nothing asks to keep it.
     try {
+      const sharp = await loadSharp();
       let pipeline = sharp(bytes, {
         autoOrient: true,
         failOn: 'error',
@@ -116,6 +127,7 @@ async function readHeader(bytes: Uint8Array): Promise<Header | null> {
   // Only known raster formats reach libvips: it also parses SVG, which we never want to process.
   if (sniffImageFormat(bytes) === null) return null;
   try {
+    const sharp = await loadSharp();
     const meta = await sharp(bytes, { failOn: 'none', limitInputPixels: false }).metadata();
     if (!(meta.width > 0 && meta.height > 0)) return null;
     // Multi-page images (animated GIF, multi-page TIFF) report, and are decoded as, their first page.

@@ -38,6 +38,8 @@ import {
 } from './ports.ts';
 import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, RecordType } from './schemas.ts';
 import type { Sealer } from './sealing.ts';
+import { ImageUnreadableError, isImageMime, thumbnailFormat, type ImageProcessor, type ThumbnailFormat } from './images.ts';
+import { thumbnailKey, type Thumbnailer } from './thumbnails.ts';
 
 export interface NewFile {
   name: string;
@@ -60,13 +62,31 @@ export interface UploadOptions {
 }
 
 export type ContentResult =
-  | { kind: 'inline'; file: FileRecord; bytes: Uint8Array; contentType: string; disposition: string }
+  | {
+      kind: 'inline';
+      file: FileRecord;
+      bytes: Uint8Array;
+      contentType: string;
+      disposition: string;
+      /** Set for thumbnails: whether it came from the cache. */
+      cache?: 'hit' | 'miss';
+      /** Set for thumbnails: the requested box and format, for the ETag. */
+      variant?: string;
+    }
   | { kind: 'redirect'; file: FileRecord; url: string };
+
+export interface ContentOptions {
+  download: boolean;
+  /** A thumbnail of at most this box (aspect fill, never upscaled); ignored for non-images. */
+  thumbnail?: { width: number; height: number; format: ThumbnailFormat | undefined };
+}
 
 export interface FilesServiceDeps {
   store: FileStore;
   index: FileIndex;
   events: EventPublisher;
+  images: ImageProcessor;
+  thumbnails: Thumbnailer;
   links: ContentLinks;
   sealer: Sealer;
   inlineResponseMaxBytes: number;
@@ -105,7 +125,11 @@ export class FilesService {
     const createdAt = now.toISOString();
     const expiresAt =
       options.expiryInterval !== undefined ? new Date(now.getTime() + options.expiryInterval * 1000).toISOString() : null;
-    const records = files.map((file): FileRecord => {
+    // Displayed dimensions from the image header (never a decode); null for non-images and unreadable headers.
+    const infos = await Promise.all(
+      files.map((file) => (isImageMime(file.mimeType) ? this.#d.images.readInfo(file.bytes) : Promise.resolve(null))),
+    );
+    const records = files.map((file, i): FileRecord => {
       const fileId = id ?? uuidv7();
       return {
         id: fileId,
@@ -123,8 +147,8 @@ export class FilesService {
         entity: options.entity ?? null,
         fileRequestId: options.fileRequestId ?? null,
         state: 'active',
-        imageWidth: null,
-        imageHeight: null,
+        imageWidth: infos[i]?.width ?? null,
+        imageHeight: infos[i]?.height ?? null,
         sharedWith: [],
         expiresAt,
         createdAt,
@@ -176,7 +200,12 @@ export class FilesService {
     return { file, link };
   }
 
-  async getContent(caller: Caller, id: string, options: { download: boolean }): Promise<ContentResult> {
+  async getContent(caller: Caller, id: string, options: ContentOptions): Promise<ContentResult> {
+    if (options.thumbnail) {
+      const file = await this.#visible(caller, id);
+      if (file.state !== 'active') throw new NotFoundError('File not found');
+      if (isImageMime(file.mimeType)) return this.#thumbnail(file, options.thumbnail, options.download);
+    }
     // Bytes and metadata are read at the same time; the bytes are dropped unread unless the caller may have them.
     const opening = this.#d.store.open(contentKey(caller.tenantId, id));
     let used = false;
@@ -206,6 +235,53 @@ export class FilesService {
     } finally {
       if (!used) void opening.then((h) => h?.abort(), () => undefined);
     }
+  }
+
+  /** A cached thumbnail, or a fresh one from the thumbnailer (which caches it). */
+  async #thumbnail(
+    file: FileRecord,
+    box: NonNullable<ContentOptions['thumbnail']>,
+    download: boolean,
+  ): Promise<ContentResult> {
+    const request = {
+      tenantId: file.tenantId,
+      fileId: file.id,
+      width: box.width,
+      height: box.height,
+      format: thumbnailFormat(file.mimeType, box.format),
+    };
+    const base = file.originalName.replace(/\.[^.]*$/, '') || 'image';
+    const common = {
+      kind: 'inline' as const,
+      file,
+      disposition: dispositionFor(`${base}.${request.format === 'jpeg' ? 'jpg' : request.format}`, download ? 'attachment' : 'inline'),
+      variant: `${request.width}x${request.height}.${request.format}`,
+    };
+    const key = thumbnailKey(request);
+    // Thumbnails too large for an inline response (a 4096x4096 PNG can be) go by storage redirect, like files.
+    const redirect = async (): Promise<ContentResult> => ({
+      kind: 'redirect',
+      file,
+      url: await this.#d.store.presignGet(key, this.#d.redirectTtlSeconds),
+    });
+    const cached = await this.#d.store.open(key);
+    if (cached) {
+      if (cached.size > this.#d.inlineResponseMaxBytes) {
+        cached.abort();
+        return redirect();
+      }
+      return { ...common, bytes: await cached.read(), contentType: `image/${request.format}`, cache: 'hit' };
+    }
+    const made = await this.#d.thumbnails.make(request);
+    if (made.status === 'unreadable') throw new ImageUnreadableError(made.message);
+    if (made.size > this.#d.inlineResponseMaxBytes) return redirect();
+    let bytes = made.bytes;
+    if (!bytes) {
+      const stored = await this.#d.store.open(key);
+      if (!stored) throw new InternalError('thumbnail missing after it was made');
+      bytes = await stored.read();
+    }
+    return { ...common, bytes, contentType: made.contentType, cache: 'miss' };
   }
 
   async updateFile(caller: Caller, id: string, patch: PatchFileBody, ifMatch?: string): Promise<FileRecord> {

@@ -18,6 +18,9 @@ export class TokenVerifier {
   readonly #jwks: JWTVerifyGetKey | undefined;
 
   constructor(private readonly jwt: Config['jwt']) {
+    if (!jwt.secret && !jwt.jwksUrl) {
+      throw new Error('MedFiles configuration is invalid: set MEDFILES_JWT_SECRET (local) or MEDFILES_JWT_JWKS_URL (deployed)');
+    }
     this.#secret = jwt.secret ? new TextEncoder().encode(jwt.secret) : undefined;
     this.#jwks = !this.#secret && jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
   }

@@ -1,0 +1,37 @@
+import { thumbnailApp } from '../shared/adapters/app.ts';
+import { THUMBNAIL_FORMATS } from '../shared/domain/images.ts';
+import type { ThumbnailResult } from '../shared/domain/thumbnails.ts';
+import { z } from 'zod';
+
+/** What the content function sends (Lambda Invoke payload); never comes from a client directly. */
+const ThumbnailEvent = z.object({
+  tenantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  fileId: z.uuid(),
+  width: z.number().int().min(1).max(4096),
+  height: z.number().int().min(1).max(4096),
+  format: z.enum(THUMBNAIL_FORMATS as [string, ...string[]]).transform((f) => f as (typeof THUMBNAIL_FORMATS)[number]),
+});
+
+/** The payload back: bytes as base64 when they fit a Lambda response comfortably, else only in the cache. */
+export interface ThumbnailResponse {
+  status: 'ok' | 'unreadable';
+  message?: string;
+  contentType?: string;
+  size?: number;
+  bytes?: string;
+}
+
+const INLINE_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+/** Makes one thumbnail (sharp, own memory size) and caches it in storage; see shared/domain/thumbnails.ts. */
+export const handler = async (event: unknown): Promise<ThumbnailResponse> => {
+  const request = ThumbnailEvent.parse(event);
+  const result: ThumbnailResult = await (await thumbnailApp()).make(request);
+  if (result.status === 'unreadable') return result;
+  return {
+    status: 'ok',
+    contentType: result.contentType,
+    size: result.size,
+    bytes: result.bytes && result.bytes.length <= INLINE_PAYLOAD_BYTES ? Buffer.from(result.bytes).toString('base64') : undefined,
+  };
+};

@@ -1,0 +1,78 @@
+/**
+ * Each function's role holds exactly what its route table entry grants: a read-only route cannot write, a
+ * route without bucket access cannot touch objects, and no statement uses an action wildcard.
+ */
+import { describe, expect, it } from 'vitest';
+import { routes, type Grant } from '../../shared/routes.ts';
+import { actionsOf, logicalIdOf, statementsOfRole, synthMedFiles, type Statement } from './synth.ts';
+
+const { stack, template } = synthMedFiles();
+
+function statementsOf(routeName: string): Statement[] {
+  const fn = stack.routeFunctions.get(routeName);
+  if (!fn) throw new Error(`no function for ${routeName}`);
+  return statementsOfRole(template, logicalIdOf(fn.role));
+}
+
+/** Actions that only the given grant may bring. */
+const ACTIONS_OF_GRANT: Record<Grant, readonly string[]> = {
+  'bucket:read': ['s3:GetObject', 's3:ListBucket'],
+  'bucket:write': ['s3:PutObject'],
+  'bucket:delete': ['s3:DeleteObject'],
+  'table:read': ['dynamodb:GetItem', 'dynamodb:Query'],
+  'table:write': ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  'bus:put': ['events:PutEvents'],
+  'signing-key:read': ['secretsmanager:GetSecretValue'],
+};
+
+describe('least privilege', () => {
+  it('gives get-file (read-only) no way to write objects or items', () => {
+    const actions = actionsOf(statementsOf('get-file'));
+    expect(actions).toContain('dynamodb:GetItem');
+    for (const forbidden of ['s3:PutObject', 's3:DeleteObject', 's3:GetObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'events:PutEvents']) {
+      expect(actions, forbidden).not.toContain(forbidden);
+    }
+  });
+
+  it.each(routes.map((r) => [r.name, r] as const))('%s has the actions of its grants and none of the others', (_, route) => {
+    const actions = actionsOf(statementsOf(route.name));
+    for (const [grant, grantActions] of Object.entries(ACTIONS_OF_GRANT) as [Grant, readonly string[]][]) {
+      for (const action of grantActions) {
+        if (route.grants.includes(grant)) expect(actions, `${grant} → ${action}`).toContain(action);
+        else expect(actions, `${action} without ${grant}`).not.toContain(action);
+      }
+    }
+  });
+
+  it('uses no action wildcards and names the table indexes one by one', () => {
+    for (const route of routes) {
+      const statements = statementsOf(route.name);
+      for (const action of actionsOf(statements)) expect(action, route.name).not.toContain('*');
+      for (const statement of statements) {
+        expect(JSON.stringify(statement.Resource), route.name).not.toContain('/index/*');
+      }
+    }
+  });
+
+  it('decrypts the signing secret only through Secrets Manager', () => {
+    const kms = statementsOf('get-file').filter((s) => actionsOf([s]).has('kms:Decrypt'));
+    expect(kms).toHaveLength(1);
+    expect(JSON.stringify(kms[0]!.Condition)).toContain('kms:ViaService');
+    expect(JSON.stringify(kms[0]!.Condition)).toContain('secretsmanager.');
+  });
+
+  it('uses customer-managed policies only: no inline policies, no AWS-managed ones', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.Policies).toBeUndefined();
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy');
+    }
+  });
+
+  it('lets each function write only to its own log group', () => {
+    for (const [name, fn] of stack.routeFunctions) {
+      const logs = statementsOfRole(template, logicalIdOf(fn.role)).filter((s) => actionsOf([s]).has('logs:PutLogEvents'));
+      expect(logs.map((s) => s.Resource), name).toEqual([{ 'Fn::GetAtt': [logicalIdOf(fn.logGroup), 'Arn'] }]);
+    }
+  });
+});

@@ -1,0 +1,110 @@
+/** The `sam-local` variant of the stack and local/sam-env.ts, which fills in its local-only variables. */
+import { describe, expect, it } from 'vitest';
+import { SAM_LOCAL_VARIABLES } from '../../infra/stack.ts';
+import { buildSamEnv, resolveSettings, type SamLocalSettings, type Template } from '../../local/sam-env.ts';
+import { routes } from '../../shared/routes.ts';
+import { logicalIdOf, synthMedFiles } from './synth.ts';
+
+const local = synthMedFiles({ target: 'sam-local' });
+const localTemplate = local.template.toJSON() as Template;
+const deployable = synthMedFiles().template.toJSON() as Template;
+
+const settings: SamLocalSettings = {
+  bucket: 'medfiles-local',
+  table: 'medfiles-local',
+  jwtSecret: 'j'.repeat(43),
+  signingSecret: 's'.repeat(43),
+  s3Endpoint: 'http://host.docker.internal:4569',
+  dynamodbEndpoint: 'http://host.docker.internal:4567',
+  tenantClaim: 'tenant',
+  roleClaim: 'role',
+};
+
+function variablesOf(template: Template, logicalId: string): Record<string, unknown> {
+  return template.Resources?.[logicalId]?.Properties?.Environment?.Variables ?? {};
+}
+
+describe('sam-local target', () => {
+  it('declares the local-only variables, empty, and not the JWKS settings', () => {
+    for (const [name, fn] of local.stack.routeFunctions) {
+      const variables = variablesOf(localTemplate, logicalIdOf(fn.function));
+      for (const variable of SAM_LOCAL_VARIABLES) expect(variables[variable], `${name} ${variable}`).toBe('');
+      for (const deployedOnly of ['MEDFILES_JWT_JWKS_URL', 'MEDFILES_JWT_ISSUER', 'MEDFILES_JWT_AUDIENCE', 'MEDFILES_PUBLIC_URL']) {
+        expect(variables, name).not.toHaveProperty(deployedOnly);
+      }
+    }
+  });
+
+  it('keeps the same routes as the deployable stack', () => {
+    const keys = Object.values(local.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(keys).toHaveLength(routes.length);
+  });
+});
+
+describe('local/sam-env.ts', () => {
+  const env = buildSamEnv(localTemplate, settings);
+
+  it('writes an entry for every function, keyed by logical id', () => {
+    const ids = [...local.stack.routeFunctions.values(), ...local.stack.workerFunctions.values()].map((fn) =>
+      logicalIdOf(fn.function),
+    );
+    expect(Object.keys(env).sort()).toEqual(ids.sort());
+  });
+
+  it('points every function at the local servers with the local secrets', () => {
+    for (const [id, variables] of Object.entries(env)) {
+      expect(variables, id).toMatchObject({
+        MEDFILES_BUCKET: 'medfiles-local',
+        MEDFILES_TABLE: 'medfiles-local',
+        MEDFILES_JWT_SECRET: settings.jwtSecret,
+        MEDFILES_SIGNING_SECRET: settings.signingSecret,
+        MEDFILES_SIGNING_SECRET_ARN: '',
+        MEDFILES_S3_FORCE_PATH_STYLE: 'true',
+        MEDFILES_CLAIM_TENANT: 'tenant',
+        MEDFILES_CLAIM_ROLE: 'role',
+        AWS_ENDPOINT_URL_S3: 'http://host.docker.internal:4569',
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://host.docker.internal:4567',
+      });
+    }
+  });
+
+  it('sets only variables the function declares (sam ignores the rest)', () => {
+    for (const [id, variables] of Object.entries(env)) {
+      const declared = Object.keys(variablesOf(localTemplate, id));
+      for (const name of Object.keys(variables)) expect(declared, `${id} ${name}`).toContain(name);
+    }
+  });
+
+  it('empties the event bus name where one is declared: there is no local EventBridge', () => {
+    const publishers = routes.filter((r) => r.grants.includes('bus:put'));
+    expect(publishers.length).toBeGreaterThan(0);
+    for (const route of publishers) {
+      expect(env[logicalIdOf(local.stack.routeFunctions.get(route.name)!.function)]?.MEDFILES_EVENT_BUS).toBe('');
+    }
+  });
+
+  it('refuses the deployable template, naming the command that makes the right one', () => {
+    expect(() => buildSamEnv(deployable, settings)).toThrow(/-c medfiles:target=sam-local/);
+  });
+
+  it('takes settings from the environment, else from the secrets `npm start` keeps', () => {
+    const stored = JSON.stringify({ jwtSecret: 'stored-jwt-secret-0123456789abcdef', signingSecret: 'stored-signing-0123456789abcdef' });
+    const fromFile = resolveSettings({ MEDFILES_DATA_DIR: '/data' }, (file) => (file === '/data/secrets.json' ? stored : undefined));
+    expect(fromFile).toMatchObject({
+      jwtSecret: 'stored-jwt-secret-0123456789abcdef',
+      signingSecret: 'stored-signing-0123456789abcdef',
+      bucket: 'medfiles-local',
+      s3Endpoint: 'http://host.docker.internal:4569',
+      dynamodbEndpoint: 'http://host.docker.internal:4567',
+    });
+    const fromEnv = resolveSettings(
+      { MEDFILES_JWT_SECRET: 'env-jwt', AWS_ENDPOINT_URL_S3: 'http://192.168.1.5:4569', MEDFILES_BUCKET: 'b' },
+      () => stored,
+    );
+    expect(fromEnv).toMatchObject({ jwtSecret: 'env-jwt', signingSecret: 'stored-signing-0123456789abcdef', s3Endpoint: 'http://192.168.1.5:4569', bucket: 'b' });
+  });
+
+  it('fails without secrets instead of inventing ones no token matches', () => {
+    expect(() => resolveSettings({}, () => undefined)).toThrow(/npm start/);
+  });
+});
