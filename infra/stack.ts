@@ -70,6 +70,8 @@ export const SAM_LOCAL_VARIABLES = [
   'MEDFILES_S3_FORCE_PATH_STYLE',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_DYNAMODB',
+  // The content function invokes the thumbnail worker through `sam local start-lambda`'s endpoint.
+  'AWS_ENDPOINT_URL_LAMBDA',
 ] as const;
 
 export interface MedFilesStackProps extends StackProps {

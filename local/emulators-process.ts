@@ -3,7 +3,8 @@
  * It runs apart from the API so it can have `--openssl-legacy-provider` (s3rver's list continuation tokens
  * use DES) and so the API process stays what Lambda runs. Prints one JSON line with the endpoints when ready.
  *
- * Env: EMU_DATA_DIR (omit for in-memory DynamoDB and a temp S3 dir), EMU_S3_PORT, EMU_DYNAMODB_PORT (0 = any).
+ * Env: EMU_DATA_DIR (omit for in-memory DynamoDB and a temp S3 dir), EMU_S3_PORT, EMU_DYNAMODB_PORT (0 = any),
+ * EMU_HOST (listen address).
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,9 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 
-const host = '127.0.0.1';
+/** 127.0.0.1 unless EMU_HOST says otherwise (sam local's containers on Linux need 0.0.0.0). */
+const host = process.env.EMU_HOST || '127.0.0.1';
+const advertised = host === '0.0.0.0' ? '127.0.0.1' : host;
 const dataDir = process.env.EMU_DATA_DIR || undefined;
 const s3Dir = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'medfiles-s3-'));
 mkdirSync(s3Dir, { recursive: true });
@@ -29,7 +32,9 @@ await new Promise<void>((resolve, reject) => {
 });
 
 const dynamoPort = (dynamo.address() as AddressInfo).port;
-process.stdout.write(`${JSON.stringify({ s3: `http://${host}:${s3Address.port}`, dynamodb: `http://${host}:${dynamoPort}` })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ s3: `http://${advertised}:${s3Address.port}`, dynamodb: `http://${advertised}:${dynamoPort}` })}\n`,
+);
 
 const stop = () => {
   s3.close();

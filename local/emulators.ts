@@ -14,6 +14,8 @@ export interface EmulatorOptions {
   dataDir?: string;
   s3Port?: number;
   dynamodbPort?: number;
+  /** Listen address; default 127.0.0.1. */
+  host?: string;
 }
 
 const script = fileURLToPath(new URL('./emulators-process.ts', import.meta.url));
@@ -29,6 +31,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
         EMU_DATA_DIR: options.dataDir ?? '',
         EMU_S3_PORT: String(options.s3Port ?? 0),
         EMU_DYNAMODB_PORT: String(options.dynamodbPort ?? 0),
+        EMU_HOST: options.host ?? '127.0.0.1',
       },
     },
   );

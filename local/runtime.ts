@@ -21,6 +21,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   s3Port?: number;
   dynamodbPort?: number;
+  /** Listen address of the embedded servers (0.0.0.0 lets sam local's containers reach them on Linux). */
+  emulatorHost?: string;
   log?: (line: string) => void;
 }
 
@@ -56,7 +58,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let emulators: Emulators | undefined;
   const external = !!(env.AWS_ENDPOINT_URL_S3 && env.AWS_ENDPOINT_URL_DYNAMODB);
   if (!external) {
-    emulators = await startEmulators({ dataDir, s3Port: options.s3Port, dynamodbPort: options.dynamodbPort });
+    emulators = await startEmulators({
+      dataDir,
+      s3Port: options.s3Port,
+      dynamodbPort: options.dynamodbPort,
+      host: options.emulatorHost,
+    });
     Object.assign(env, {
       AWS_ENDPOINT_URL_S3: emulators.s3,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb,

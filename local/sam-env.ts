@@ -38,6 +38,8 @@ export interface SamLocalSettings {
   signingSecret: string;
   s3Endpoint: string;
   dynamodbEndpoint: string;
+  /** `sam local start-lambda` (for the thumbnail worker). */
+  lambdaEndpoint: string;
   tenantClaim: string;
   roleClaim: string;
 }
@@ -50,6 +52,7 @@ const DEFAULTS = {
   table: 'medfiles-local',
   s3Endpoint: 'http://host.docker.internal:4569',
   dynamodbEndpoint: 'http://host.docker.internal:4567',
+  lambdaEndpoint: 'http://host.docker.internal:3002',
   tenantClaim: 'tenant',
   roleClaim: 'role',
 } as const;
@@ -82,6 +85,7 @@ export function resolveSettings(
     signingSecret,
     s3Endpoint: env.AWS_ENDPOINT_URL_S3 || DEFAULTS.s3Endpoint,
     dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || DEFAULTS.dynamodbEndpoint,
+    lambdaEndpoint: env.AWS_ENDPOINT_URL_LAMBDA || DEFAULTS.lambdaEndpoint,
     tenantClaim: env.MEDFILES_CLAIM_TENANT || DEFAULTS.tenantClaim,
     roleClaim: env.MEDFILES_CLAIM_ROLE || DEFAULTS.roleClaim,
   };
@@ -104,7 +108,14 @@ export function buildSamEnv(template: Template, settings: SamLocalSettings): Sam
     MEDFILES_CLAIM_ROLE: settings.roleClaim,
     AWS_ENDPOINT_URL_S3: settings.s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: settings.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_LAMBDA: settings.lambdaEndpoint,
   };
+  // `sam local start-lambda` knows functions by logical id; the worker's Ref would name a deployed function.
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    if (resource.Type === 'AWS::Lambda::Function' && logicalId.startsWith('Workermakethumbnail')) {
+      values.MEDFILES_THUMBNAIL_FUNCTION = logicalId;
+    }
+  }
   const out: SamEnvFile = {};
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;

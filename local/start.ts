@@ -11,6 +11,7 @@ try {
   const runtime = await startLocalRuntime({
     s3Port: numberEnv('MEDFILES_S3_PORT') ?? 4569,
     dynamodbPort: numberEnv('MEDFILES_DYNAMODB_PORT') ?? 4567,
+    emulatorHost: process.env.MEDFILES_EMULATOR_HOST,
   });
   const users = [
     { sub: 'demo-patient', role: 'patient' },

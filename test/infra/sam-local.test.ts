@@ -16,6 +16,7 @@ const settings: SamLocalSettings = {
   signingSecret: 's'.repeat(43),
   s3Endpoint: 'http://host.docker.internal:4569',
   dynamodbEndpoint: 'http://host.docker.internal:4567',
+  lambdaEndpoint: 'http://host.docker.internal:3002',
   tenantClaim: 'tenant',
   roleClaim: 'role',
 };
@@ -81,6 +82,13 @@ describe('local/sam-env.ts', () => {
     for (const route of publishers) {
       expect(env[logicalIdOf(local.stack.routeFunctions.get(route.name)!.function)]?.MEDFILES_EVENT_BUS).toBe('');
     }
+  });
+
+  it('sends the content function to `sam local start-lambda` for thumbnails, by the worker logical id', () => {
+    const content = env[logicalIdOf(local.stack.routeFunctions.get('get-file-content')!.function)];
+    const worker = logicalIdOf(local.stack.workerFunctions.get('make-thumbnail')!.function);
+    expect(content).toMatchObject({ MEDFILES_THUMBNAIL_FUNCTION: worker, AWS_ENDPOINT_URL_LAMBDA: 'http://host.docker.internal:3002' });
+    expect(env[worker]).not.toHaveProperty('MEDFILES_THUMBNAIL_FUNCTION');
   });
 
   it('refuses the deployable template, naming the command that makes the right one', () => {
