@@ -6,16 +6,20 @@
  * 1. inline upload of 256 KiB (JSON base64) vs. direct S3 PutObject + DynamoDB PutItem of the same (≤ 1.5×)
  * 2. content download of 1 MiB vs. direct S3 GetObject (≤ 1.3×)
  * 3. a list page of 25 in a tenant with 10,000 files vs. one with 100 (≤ 1.3×), for each sort order
+ * 4. a fresh 200x140 thumbnail of a 12-megapixel JPEG through the API vs. a bare sharp resize of the same bytes
+ *    here (≤ 1.5×), and a cached thumbnail vs. a fresh one (≥ 10× faster)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
 import { v7 as uuidv7 } from 'uuid';
 import { makeDocumentClient, makeS3Client } from '../shared/adapters/clients.ts';
 import { DynamoFileIndex } from '../shared/adapters/dynamo-file-index.ts';
 import { contentKey, type FileRecord } from '../shared/domain/file.ts';
+import { thumbnailKey } from '../shared/domain/thumbnails.ts';
 import { mintToken } from '../local/tokens.ts';
 import { http, paired, report, startLocalApi, type Row } from './lib.ts';
 
@@ -101,6 +105,44 @@ try {
     const [ms, baselineMs] = await paired(RUNS, list(large), list(smallTenant));
     rows.push({ name: `list page of 25 by ${sort} ${order}, 10,000 files`, ms, baselineName: 'same with 100 files', baselineMs, target: 1.3 });
   }
+
+  // 4. Thumbnails of a 12 MP camera-like JPEG.
+  const photo = await twelveMegapixelJpeg();
+  const upPhoto = await http(`${api.url}/v1/files`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: JSON.stringify({ files: [{ name: 'IMG_0001.JPG', contents: photo.toString('base64') }] }),
+  });
+  if (upPhoto.status !== 201) throw new Error(`photo upload answered ${upPhoto.status}`);
+  const photoId = (JSON.parse(upPhoto.body.toString()) as { files: { id: string }[] }).files[0]!.id;
+  const thumbUrl = `${api.url}/v1/files/${photoId}/content?imageSize=200x140`;
+  const cacheKey = thumbnailKey({ tenantId: 'bench', fileId: photoId, width: 200, height: 140, variant: 'auto' });
+  const getThumb = async (expect: 'hit' | 'miss') => {
+    const res = await http(thumbUrl, { headers: { authorization } });
+    if (res.status !== 200 || res.headers['x-cache'] !== expect) throw new Error(`thumbnail: ${res.status} ${String(res.headers['x-cache'])}`);
+  };
+  const bare = () => sharp(photo).resize(200, 140, { fit: 'outside' }).jpeg({ quality: 80 }).toBuffer();
+  // A fresh thumbnail each time: the cached one is removed between runs (not timed).
+  const fresh: number[] = [];
+  const bareTimes: number[] = [];
+  const cached: number[] = [];
+  const thumbRuns = Math.max(10, Math.floor(RUNS / 2));
+  for (let i = 0; i < thumbRuns + 3; i++) {
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: cacheKey }));
+    let t = performance.now();
+    await getThumb('miss');
+    const f = performance.now() - t;
+    t = performance.now();
+    await getThumb('hit');
+    const c = performance.now() - t;
+    t = performance.now();
+    await bare();
+    const b = performance.now() - t;
+    if (i >= 3) [fresh.push(f), cached.push(c), bareTimes.push(b)];
+  }
+  const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  rows.push({ name: 'API fresh thumbnail 200x140 of 12 MP JPEG', ms: med(fresh), baselineName: 'bare sharp resize here', baselineMs: med(bareTimes), target: 1.5 });
+  rows.push({ name: 'API cached thumbnail', ms: med(cached), baselineName: 'fresh thumbnail', baselineMs: med(fresh), target: 10, atLeast: true });
 } finally {
   const ok = report(rows);
   await api.stop();
@@ -117,6 +159,14 @@ function sampleRecord(tenantId: string, id: string, bytes: Buffer, i = 0): FileR
     recordType: null, entity: null, fileRequestId: null, state: 'active', imageWidth: null, imageHeight: null,
     sharedWith: [], expiresAt: null, createdAt: now, updatedAt: now, version: 1,
   };
+}
+
+/** A 4000x3000 JPEG with camera-like detail (smooth noise), small enough for an inline upload. */
+async function twelveMegapixelJpeg(): Promise<Buffer> {
+  const noise = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    .png()
+    .toBuffer();
+  return sharp(noise).resize(4000, 3000).jpeg({ quality: 85 }).toBuffer();
 }
 
 async function seed(tenantId: string, count: number): Promise<void> {

@@ -1,5 +1,4 @@
 import { thumbnailApp } from '../shared/adapters/app.ts';
-import { THUMBNAIL_FORMATS } from '../shared/domain/images.ts';
 import type { ThumbnailResult } from '../shared/domain/thumbnails.ts';
 import { z } from 'zod';
 
@@ -9,7 +8,8 @@ const ThumbnailEvent = z.object({
   fileId: z.uuid(),
   width: z.number().int().min(1).max(4096),
   height: z.number().int().min(1).max(4096),
-  format: z.enum(THUMBNAIL_FORMATS as [string, ...string[]]).transform((f) => f as (typeof THUMBNAIL_FORMATS)[number]),
+  format: z.enum(['jpeg', 'png', 'webp']),
+  variant: z.enum(['jpeg', 'png', 'webp', 'auto']),
 });
 
 /** The payload back: bytes as base64 when they fit a Lambda response comfortably, else only in the cache. */

@@ -202,9 +202,8 @@ export class FilesService {
 
   async getContent(caller: Caller, id: string, options: ContentOptions): Promise<ContentResult> {
     if (options.thumbnail) {
-      const file = await this.#visible(caller, id);
-      if (file.state !== 'active') throw new NotFoundError('File not found');
-      if (isImageMime(file.mimeType)) return this.#thumbnail(file, options.thumbnail, options.download);
+      const thumbnail = await this.#thumbnail(caller, id, options.thumbnail, options.download);
+      if (thumbnail) return thumbnail;
     }
     // Bytes and metadata are read at the same time; the bytes are dropped unread unless the caller may have them.
     const opening = this.#d.store.open(contentKey(caller.tenantId, id));
@@ -237,51 +236,59 @@ export class FilesService {
     }
   }
 
-  /** A cached thumbnail, or a fresh one from the thumbnailer (which caches it). */
+  /**
+   * A cached thumbnail, or a fresh one from the thumbnailer (which caches it); `null` for a non-image (which
+   * gets its original bytes). The cache entry is opened while the metadata is read, and dropped unread if the
+   * caller may not have it.
+   */
   async #thumbnail(
-    file: FileRecord,
+    caller: Caller,
+    id: string,
     box: NonNullable<ContentOptions['thumbnail']>,
     download: boolean,
-  ): Promise<ContentResult> {
-    const request = {
-      tenantId: file.tenantId,
-      fileId: file.id,
-      width: box.width,
-      height: box.height,
-      format: thumbnailFormat(file.mimeType, box.format),
-    };
-    const base = file.originalName.replace(/\.[^.]*$/, '') || 'image';
-    const common = {
-      kind: 'inline' as const,
-      file,
-      disposition: dispositionFor(`${base}.${request.format === 'jpeg' ? 'jpg' : request.format}`, download ? 'attachment' : 'inline'),
-      variant: `${request.width}x${request.height}.${request.format}`,
-    };
-    const key = thumbnailKey(request);
-    // Thumbnails too large for an inline response (a 4096x4096 PNG can be) go by storage redirect, like files.
-    const redirect = async (): Promise<ContentResult> => ({
-      kind: 'redirect',
-      file,
-      url: await this.#d.store.presignGet(key, this.#d.redirectTtlSeconds),
-    });
-    const cached = await this.#d.store.open(key);
-    if (cached) {
-      if (cached.size > this.#d.inlineResponseMaxBytes) {
-        cached.abort();
-        return redirect();
+  ): Promise<ContentResult | null> {
+    const entry = { tenantId: caller.tenantId, fileId: id, width: box.width, height: box.height, variant: box.format ?? 'auto' } as const;
+    const key = thumbnailKey(entry);
+    const opening = this.#d.store.open(key);
+    let used = false;
+    try {
+      const file = await this.#visible(caller, id);
+      if (file.state !== 'active') throw new NotFoundError('File not found');
+      if (!isImageMime(file.mimeType)) return null;
+      const format = thumbnailFormat(file.mimeType, box.format);
+      const base = file.originalName.replace(/\.[^.]*$/, '') || 'image';
+      const common = {
+        kind: 'inline' as const,
+        file,
+        contentType: `image/${format}`,
+        disposition: dispositionFor(`${base}.${format === 'jpeg' ? 'jpg' : format}`, download ? 'attachment' : 'inline'),
+        variant: `${box.width}x${box.height}.${entry.variant}`,
+      };
+      // Thumbnails too large for an inline response (a 4096x4096 PNG can be) go by storage redirect, like files.
+      const redirect = async (): Promise<ContentResult> => ({
+        kind: 'redirect',
+        file,
+        url: await this.#d.store.presignGet(key, this.#d.redirectTtlSeconds),
+      });
+      const cached = await opening;
+      if (cached) {
+        if (cached.size > this.#d.inlineResponseMaxBytes) return redirect();
+        used = true;
+        return { ...common, bytes: await cached.read(), cache: 'hit' };
       }
-      return { ...common, bytes: await cached.read(), contentType: `image/${request.format}`, cache: 'hit' };
+      const made = await this.#d.thumbnails.make({ ...entry, format });
+      if (made.status === 'unreadable') throw new ImageUnreadableError(made.message);
+      if (made.size > this.#d.inlineResponseMaxBytes) return redirect();
+      let bytes = made.bytes;
+      if (!bytes) {
+        const stored = await this.#d.store.open(key);
+        if (!stored) throw new InternalError('thumbnail missing after it was made');
+        bytes = await stored.read();
+      }
+      return { ...common, bytes, contentType: made.contentType, cache: 'miss' };
+    } finally {
+      if (!used) void opening.then((h) => h?.abort(), () => undefined);
     }
-    const made = await this.#d.thumbnails.make(request);
-    if (made.status === 'unreadable') throw new ImageUnreadableError(made.message);
-    if (made.size > this.#d.inlineResponseMaxBytes) return redirect();
-    let bytes = made.bytes;
-    if (!bytes) {
-      const stored = await this.#d.store.open(key);
-      if (!stored) throw new InternalError('thumbnail missing after it was made');
-      bytes = await stored.read();
-    }
-    return { ...common, bytes, contentType: made.contentType, cache: 'miss' };
   }
 
   async updateFile(caller: Caller, id: string, patch: PatchFileBody, ifMatch?: string): Promise<FileRecord> {

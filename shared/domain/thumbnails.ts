@@ -15,8 +15,14 @@ export interface ThumbnailRequest {
   fileId: string;
   width: number;
   height: number;
+  /** The output format. */
   format: ThumbnailFormat;
+  /** The format as asked (`auto`: the default for the source), which names the cache entry. */
+  variant: ThumbnailVariant;
 }
+
+/** A requested format, or `auto` when none was asked for. */
+export type ThumbnailVariant = ThumbnailFormat | 'auto';
 
 export type ThumbnailResult =
   | { status: 'ok'; contentType: string; size: number; /** Present when small enough to travel inline. */ bytes?: Uint8Array }
@@ -27,9 +33,13 @@ export interface Thumbnailer {
   make(request: ThumbnailRequest): Promise<ThumbnailResult>;
 }
 
-/** Derived from the file id, the requested box and the format: no names. */
-export const thumbnailKey = (r: Omit<ThumbnailRequest, never>) =>
-  `${fileKeyPrefix(r.tenantId, r.fileId)}thumbnails/${r.width}x${r.height}.${r.format}`;
+/**
+ * Derived from the file id, the requested box and the requested format: no names. It is known from the request
+ * alone (a file's default format never changes, as its bytes never do), so the cache can be read while the
+ * metadata is.
+ */
+export const thumbnailKey = (r: Pick<ThumbnailRequest, 'tenantId' | 'fileId' | 'width' | 'height' | 'variant'>) =>
+  `${fileKeyPrefix(r.tenantId, r.fileId)}thumbnails/${r.width}x${r.height}.${r.variant}`;
 
 export class ThumbnailMaker implements Thumbnailer {
   constructor(
