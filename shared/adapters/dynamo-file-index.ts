@@ -36,7 +36,8 @@ const FILE_SK = 'F';
 export function sortValues(file: Pick<FileRecord, 'id' | 'createdAt' | 'originalName' | 'size'>): Record<SortAttr, string> {
   return {
     sc: `${file.createdAt}${SEP}${file.id}`,
-    sn: `${file.originalName.normalize('NFKC').toLowerCase().slice(0, 200)}${SEP}${file.id}`,
+    // Cut by code points, not UTF-16 units: a split surrogate pair is not a valid DynamoDB string.
+    sn: `${Array.from(file.originalName.normalize('NFKC').toLowerCase()).slice(0, 200).join('')}${SEP}${file.id}`,
     ss: `${String(file.size).padStart(15, '0')}${SEP}${file.id}`,
   };
 }
@@ -104,6 +105,20 @@ function matches(file: FileRecord, plan: ListPlan): boolean {
   return true;
 }
 
+/** Whether any filter applies that the partition itself does not (so some items read may not match). */
+function filtersBeyond(plan: ListPlan, source: ListSource): boolean {
+  const f = plan.filters;
+  if (source.by === 'sharedWith') return true;
+  return (
+    (f.ownerId !== undefined && source.by !== 'owner') ||
+    (f.entity !== undefined && source.by !== 'entity') ||
+    (f.category !== undefined && source.by !== 'category') ||
+    (f.recordType !== undefined && source.by !== 'recordType') ||
+    (f.fileRequestId !== undefined && source.by !== 'fileRequest') ||
+    (f.visibleTo !== undefined && source.by !== 'owner')
+  );
+}
+
 interface SourceResult {
   files: FileRecord[];
   /** Set when the partition may hold more after the last position read. */
@@ -128,8 +143,16 @@ export class DynamoFileIndex implements FileIndex {
   }
 
   async claim(tenantId: string, id: string, ttlSeconds: number): Promise<void> {
-    const item = { pk: filePk(tenantId, id), sk: FILE_SK, kind: 'claim', version: 0, ttl: Math.ceil(Date.now() / 1000) + ttlSeconds };
-    await this.#put(item, 'attribute_not_exists(pk)', {}, () => new AlreadyExistsError());
+    const now = Math.floor(Date.now() / 1000);
+    const item = { pk: filePk(tenantId, id), sk: FILE_SK, kind: 'claim', version: 0, ttl: now + ttlSeconds };
+    // An expired claim (an upload that died) no longer holds the id, whether or not TTL has removed it yet.
+    await this.#put(
+      item,
+      'attribute_not_exists(pk) OR (kind = :claim AND #ttl < :now)',
+      { ':claim': 'claim', ':now': now },
+      () => new AlreadyExistsError(),
+      { '#ttl': 'ttl' },
+    );
   }
 
   async replace(file: FileRecord, expectedVersion: number): Promise<void> {
@@ -222,7 +245,8 @@ export class DynamoFileIndex implements FileIndex {
             ExpressionAttributeNames: { '#p': attr, ...(plan.after === undefined ? {} : { '#s': sortAttr }) },
             ExpressionAttributeValues: { ':p': value, ...(plan.after === undefined ? {} : { ':after': plan.after }) },
             ScanIndexForward: plan.order === 'asc',
-            Limit: Math.min(100, Math.max(want - found.length, 10)),
+            // A page's worth; when filters apply beyond the partition, full rounds so fewer are needed.
+            Limit: filtersBeyond(plan, source) ? 100 : Math.min(100, Math.max(want - found.length, 10)),
             ExclusiveStartKey: start,
           }),
         ),
@@ -250,7 +274,7 @@ export class DynamoFileIndex implements FileIndex {
     return markers.map((m) => byPk.get(filePk(tenantId, String(m.fileId)))).filter((f): f is FileRecord => !!f);
   }
 
-  async #put(item: Item, condition: string, values: Item, conflict: () => Error): Promise<void> {
+  async #put(item: Item, condition: string, values: Item, conflict: () => Error, names?: Record<string, string>): Promise<void> {
     try {
       await this.db.send(
         new PutCommand({
@@ -258,6 +282,7 @@ export class DynamoFileIndex implements FileIndex {
           Item: item,
           ConditionExpression: condition,
           ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+          ExpressionAttributeNames: names,
         }),
       );
     } catch (error) {

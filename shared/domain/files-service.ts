@@ -34,6 +34,7 @@ import {
   type FileStore,
   type ListPlan,
   type ListSource,
+  type DomainEvent,
   type ObjectHandle,
 } from './ports.ts';
 import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, RecordType } from './schemas.ts';
@@ -92,7 +93,18 @@ export interface FilesServiceDeps {
   inlineResponseMaxBytes: number;
   redirectTtlSeconds: number;
   now?: () => Date;
+  /** Where failures that must not fail the request are reported (ids and types only). Default: stderr. */
+  reportError?: (what: string, error: unknown, context: Record<string, unknown>) => void;
 }
+
+const defaultReport = (what: string, error: unknown, context: Record<string, unknown>) => {
+  // Only the error's class: SDK messages can echo request data.
+  console.error(JSON.stringify({ level: 'ERROR', what, error: (error as Error)?.name ?? 'unknown', ...context }));
+};
+
+/** The Content-Type a file is served with, by the route and by storage redirects alike. */
+export const servedContentType = (mimeType: string) =>
+  mimeType.startsWith('text/') ? `${mimeType}; charset=utf-8` : mimeType;
 
 /** How long a client-chosen id stays reserved by an upload that never finished. */
 const CLAIM_TTL_SECONDS = 3600;
@@ -158,7 +170,7 @@ export class FilesService {
     });
 
     await this.#writeAll(records, files, id !== undefined);
-    await this.#d.events.publish(
+    await this.#publish(
       records.map((r) => ({ type: 'file.created', tenantId: r.tenantId, data: fileEventData(r) })),
     );
     return records;
@@ -228,7 +240,7 @@ export class FilesService {
         kind: 'inline',
         file,
         bytes: await handle.read(),
-        contentType: file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
+        contentType: servedContentType(file.mimeType),
         disposition: dispositionFor(file.originalName, options.download ? 'attachment' : 'inline'),
       };
     } finally {
@@ -309,36 +321,44 @@ export class FilesService {
         version: current.version + 1,
         updatedAt: this.#now().toISOString(),
       };
+      const renamed = next.originalName !== current.originalName;
+      // The stored object's Content-Disposition (served by storage redirects) gets the new name first, by a
+      // server-side copy onto itself: if that fails nothing has changed and a retry starts over. If the
+      // metadata write then fails, the object is given back the name the metadata holds.
+      if (renamed) await this.#storeName(next, next.originalName);
       try {
         await this.#d.index.replace(next, current.version);
       } catch (error) {
+        if (renamed) await this.#syncStoredName(next).catch(() => undefined);
         if (!(error instanceof VersionConflictError)) throw error;
         if (ifMatch !== undefined) throw new PreconditionFailedError();
         if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError('The file is being changed by another request; try again');
         continue;
       }
-      if (next.originalName !== current.originalName) await this.#syncStoredName(next);
-      if (next.originalName !== current.originalName || patch.sharedWith !== undefined) {
-        await this.#d.index.syncShares(next, current.sharedWith);
-      }
-      await this.#d.events.publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
+      // A concurrent rename may have copied its name after ours: converge on what the metadata says.
+      if (renamed) await this.#syncStoredName(next);
+      if (renamed || patch.sharedWith !== undefined) await this.#d.index.syncShares(next, current.sharedWith);
+      await this.#publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
       return next;
     }
   }
 
-  /**
-   * After a rename the stored object's Content-Disposition (served by storage redirects) is rewritten by a
-   * server-side copy onto itself. The metadata is the truth: the copy follows it, and is redone if another
-   * rename landed meanwhile, so concurrent renames cannot leave an old name on the object.
-   */
+  async #storeName(file: FileRecord, name: string): Promise<void> {
+    const key = contentKey(file.tenantId, file.id);
+    await this.#d.store.copy(key, key, {
+      contentType: servedContentType(file.mimeType),
+      contentDisposition: dispositionFor(name, 'attachment'),
+    });
+  }
+
+  /** Makes the stored name follow the metadata's, redoing the copy while concurrent renames land. */
   async #syncStoredName(file: FileRecord): Promise<void> {
-    let name = file.originalName;
+    let copied = file.originalName;
     for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
-      const key = contentKey(file.tenantId, file.id);
-      await this.#d.store.copy(key, key, { contentType: file.mimeType, contentDisposition: dispositionFor(name, 'attachment') });
       const latest = await this.#d.index.get(file.tenantId, file.id);
-      if (!latest || latest.originalName === name) return;
-      name = latest.originalName;
+      if (!latest || latest.originalName === copied) return;
+      copied = latest.originalName;
+      await this.#storeName(latest, copied);
     }
   }
 
@@ -357,7 +377,7 @@ export class FilesService {
     if (!canDeletePermanently(caller)) throw new ForbiddenError('Only admins delete files permanently');
     await this.#d.store.deletePrefix(fileKeyPrefix(file.tenantId, file.id));
     await this.#d.index.remove(file.tenantId, file.id);
-    await this.#d.events.publish([{ type: 'file.deleted', tenantId: file.tenantId, data: { fileId: file.id, ownerId: file.ownerId } }]);
+    await this.#publish([{ type: 'file.deleted', tenantId: file.tenantId, data: { fileId: file.id, ownerId: file.ownerId } }]);
   }
 
   async listFiles(caller: Caller, query: ListQuery): Promise<{ files: FileResource[]; nextCursor: string | null }> {
@@ -393,7 +413,7 @@ export class FilesService {
         continue;
       }
       const type = state === 'archived' ? 'file.archived' : 'file.restored';
-      await this.#d.events.publish([{ type, tenantId: next.tenantId, data: fileEventData(next) }]);
+      await this.#publish([{ type, tenantId: next.tenantId, data: fileEventData(next) }]);
       return next;
     }
   }
@@ -408,7 +428,7 @@ export class FilesService {
     const puts = await Promise.allSettled(
       records.map((r, i) =>
         store.put(contentKey(r.tenantId, r.id), files[i]!.bytes, {
-          contentType: r.mimeType,
+          contentType: servedContentType(r.mimeType),
           contentDisposition: dispositionFor(r.originalName, 'attachment'),
           sha256: r.sha256,
         }),
@@ -437,6 +457,25 @@ export class FilesService {
     if (existing.sha256 === sha256 && existing.size === size && caller.role !== 'patient') return existing;
     if (existing.sha256 === sha256 && existing.size === size && existing.ownerId === caller.sub) return existing;
     throw new ConflictError('This file id already holds different content');
+  }
+
+  /**
+   * Events go out after the change is committed. A failed publish must not turn a committed change into an
+   * error (the client would retry and duplicate the upload), so it is retried, then reported without data.
+   */
+  async #publish(events: DomainEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#d.events.publish(events);
+        return;
+      } catch (error) {
+        if (attempt >= MAX_WRITE_ATTEMPTS) {
+          (this.#d.reportError ?? defaultReport)('event publish failed', error, { types: events.map((e) => e.type) });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
   }
 
   /** The record if it exists and has not expired. */

@@ -51,7 +51,7 @@ export type EntityRef = z.infer<typeof EntityRef>;
 export const FileName = z
   .string()
   .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters')
+  .refine((v) => Array.from(v).length <= 255, 'must be at most 255 characters')
   .refine((v) => !CONTROL.test(v), 'must not contain control characters')
   .refine((v) => !/[/\\]/.test(v), 'must not contain path separators')
   .refine((v) => v.trim() !== '.' && v.trim() !== '..' && v.trim() !== '', 'is not a file name');
