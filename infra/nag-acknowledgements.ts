@@ -11,6 +11,7 @@
  * with rotation, encrypted log groups with retention, SSL-only private buckets with versioning and access logs,
  * PITR, stage access logging, Node.js 24, no AWS-managed policies and no inline policies.
  */
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
@@ -86,6 +87,17 @@ export function acknowledgeHttpRouteFunction(fn: RouteFunction, options: { objec
 /** The worker functions (thumbnails): invoked synchronously by route functions, same reasoning otherwise. */
 export function acknowledgeWorkerFunction(fn: RouteFunction, options: { objectBucket?: IBucket } = {}): void {
   acknowledgeHttpRouteFunction(fn, options);
+}
+
+/** The webhook dead-letter queue is itself the end of the line: it has no dead-letter queue of its own. */
+export function acknowledgeDeadLetterQueue(queue: IQueue): void {
+  acknowledge(
+    queue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue: it receives webhook deliveries after their last attempt and is read ' +
+      'by operators for inspection and replay. A dead-letter queue of a dead-letter queue would only move the ' +
+      'same messages one step further without adding a way to handle them.',
+  );
 }
 
 export function acknowledgeFilesBucket(bucket: Bucket): void {

@@ -250,6 +250,19 @@ export class RouteFunction extends Construct {
   }
 
   /**
+   * MEDFILES_WEBHOOK_DLQ_URL plus sqs:SendMessage (and the queue key's encrypt operations): where webhook
+   * deliveries go after their last attempt.
+   */
+  useDeadLetterQueue(queue: IQueue): this {
+    this.setEnvironment('MEDFILES_WEBHOOK_DLQ_URL', queue.queueUrl);
+    if (this.firstGrant('queue:send')) {
+      this.allow(['sqs:SendMessage'], [queue.queueArn]);
+      if (queue.encryptionMasterKey) this.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [queue.encryptionMasterKey.keyArn]);
+    }
+    return this;
+  }
+
+  /**
    * MEDFILES_SIGNING_SECRET_ARN, and with `read` GetSecretValue on that secret plus kms:Decrypt of its key through
    * Secrets Manager only: the key that signs content links and list cursors. The ARN alone is not a secret, and
    * shared/config.ts wants a signing key source in every function. (Not `secret.grantRead`: that writes the role

@@ -42,6 +42,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 import { routes, workers, type FunctionDef, type RouteDef } from '../shared/routes.ts';
@@ -51,6 +52,7 @@ import {
   acknowledgeHttpApi,
   acknowledgeHttpRouteFunction,
   acknowledgeWorkerFunction,
+  acknowledgeDeadLetterQueue,
   acknowledgeSigningSecret,
 } from './nag-acknowledgements.ts';
 import { RouteFunction, type BucketAccess, type TableAccess } from './route-function.ts';
@@ -117,6 +119,8 @@ export class MedFilesStack extends Stack {
   readonly signingSecret: Secret;
   /** Route name → its function, for tests and for wiring event consumers later. */
   readonly routeFunctions: ReadonlyMap<string, RouteFunction>;
+  /** Webhook deliveries that failed their last attempt. */
+  readonly webhookDeadLetters: Queue;
   /** Functions of the worker table (shared/routes.ts `workers`), by name. */
   readonly workerFunctions: ReadonlyMap<string, RouteFunction>;
 
@@ -261,6 +265,16 @@ export class MedFilesStack extends Stack {
       description: 'MedFiles domain events (ids and non-personal fields only)',
     });
 
+    // Webhook deliveries that failed their last attempt: kept 14 days (the maximum) for inspection and replay.
+    this.webhookDeadLetters = new Queue(this, 'WebhookDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: dataKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeDeadLetterQueue(this.webhookDeadLetters);
+
     this.signingSecret = new Secret(this, 'SigningSecret', {
       description: 'MedFiles: HMAC key for signed content links and list cursors',
       encryptionKey: dataKey,
@@ -368,6 +382,7 @@ export class MedFilesStack extends Stack {
     const bucketAccess: BucketAccess[] = [];
     const tableAccess: TableAccess[] = [];
     let putEvents = false;
+    let sendToQueue = false;
     let readSigningKey = false;
     for (const grant of def.grants) {
       switch (grant) {
@@ -392,6 +407,9 @@ export class MedFilesStack extends Stack {
         case 'signing-key:read':
           readSigningKey = true;
           break;
+        case 'queue:send':
+          sendToQueue = true;
+          break;
         default:
           throw new Error(`${def.name}: unknown grant ${String(grant satisfies never)}`);
       }
@@ -402,6 +420,7 @@ export class MedFilesStack extends Stack {
     fn.useBucket(this.bucket, bucketAccess).useTable(this.table, tableAccess);
     fn.useSigningKey(this.signingSecret, { read: readSigningKey });
     if (putEvents) fn.useBus(this.eventBus);
+    if (sendToQueue) fn.useDeadLetterQueue(this.webhookDeadLetters);
     return fn;
   }
 }

@@ -14,7 +14,8 @@ export type Grant =
   | 'table:read'
   | 'table:write'
   | 'bus:put'
-  | 'signing-key:read';
+  | 'signing-key:read'
+  | 'queue:send';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

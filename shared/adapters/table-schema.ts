@@ -9,6 +9,10 @@
  * each sort order is a sort attribute (`sc` createdAt, `sn` name, `ss` size; each ends in the file id so
  * values are unique). One GSI per (dimension, sort) pair: a list page is one Query on one index, and its
  * cost is the page, not the tenant. 6 × 3 = 18 GSIs (DynamoDB allows 20).
+ *
+ * One more index, `schedule` (`xpk` + `xsk`), holds work due at a time: pending webhook deliveries
+ * (`xpk = DUE`, `xsk = nextAttemptAt#id`) and items that expire (`xpk = EXP`, `xsk = expiresAt#id`), so the
+ * retry poller and the local expiry sweeper read only what is due. 19 GSIs in all.
  */
 
 export const DIMENSIONS = ['g1pk', 'g2pk', 'g3pk', 'g4pk', 'g5pk', 'g6pk'] as const;
@@ -28,12 +32,23 @@ export function indexName(dimension: DimensionAttr, sort: SortAttr): string {
   return `${dimension.slice(0, 2)}-${sort}`;
 }
 
+export interface ScheduleIndexDef {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export const SCHEDULE_INDEX: ScheduleIndexDef = { name: 'schedule', partitionKey: 'xpk', sortKey: 'xsk' };
+
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
   /** DynamoDB TTL attribute (epoch seconds). */
   ttlAttribute: 'ttl',
-  indexes: DIMENSIONS.flatMap((d) =>
-    Object.values(SORT_KEYS).map((s): IndexDef => ({ name: indexName(d, s), partitionKey: d, sortKey: s })),
-  ),
+  indexes: [
+    ...DIMENSIONS.flatMap((d) =>
+      Object.values(SORT_KEYS).map((s): IndexDef | ScheduleIndexDef => ({ name: indexName(d, s), partitionKey: d, sortKey: s })),
+    ),
+    SCHEDULE_INDEX,
+  ] as readonly (IndexDef | ScheduleIndexDef)[],
 } as const;

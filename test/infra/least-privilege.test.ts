@@ -23,6 +23,7 @@ const ACTIONS_OF_GRANT: Record<Grant, readonly string[]> = {
   'table:write': ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   'bus:put': ['events:PutEvents'],
   'signing-key:read': ['secretsmanager:GetSecretValue'],
+  'queue:send': ['sqs:SendMessage'],
 };
 
 describe('least privilege', () => {
