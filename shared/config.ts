@@ -56,6 +56,31 @@ const EnvSchema = z
     MEDFILES_IMAGE_PIXEL_LIMIT: positiveInt(100_000_000),
     /** Originals larger than this get no thumbnail (422): the thumbnail function holds the bytes in memory. */
     MEDFILES_THUMBNAIL_MAX_INPUT_BYTES: positiveInt(100 * MiB),
+    /**
+     * Seconds to wait before each webhook retry; attempts = 1 + the number of delays. Default: 7 attempts over
+     * about 26.5 hours (1 min, 5 min, 30 min, 2 h, 6 h, 18 h).
+     */
+    MEDFILES_WEBHOOK_RETRY_DELAYS: z
+      .string()
+      .default('60,300,1800,7200,21600,64800')
+      .transform((v, ctx) => {
+        const delays = v.split(',').map((d) => d.trim()).filter(Boolean).map(Number);
+        if (delays.length === 0 || delays.length > 20 || delays.some((d) => !Number.isInteger(d) || d < 1 || d > 172_800)) {
+          ctx.addIssue({ code: 'custom', message: 'must be 1-20 whole numbers of seconds (1 to 172800), comma-separated' });
+          return z.NEVER;
+        }
+        return delays;
+      }),
+    /** Per-attempt timeout of a webhook delivery. */
+    MEDFILES_WEBHOOK_TIMEOUT_SECONDS: positiveInt(10),
+    /** Loopback, private and link-local webhook targets: refused when deployed, allowed by the local runtime. */
+    MEDFILES_WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
+    /** SQS queue for deliveries that failed their last attempt (deployed). */
+    MEDFILES_WEBHOOK_DLQ_URL: z.string().optional(),
+    /** Local runtime: a JSON-lines file standing in for the dead-letter queue. */
+    MEDFILES_WEBHOOK_DLQ_FILE: z.string().optional(),
+    /** Local runtime: how often the expiry sweeper does what DynamoDB TTL and its stream do in AWS. */
+    MEDFILES_EXPIRY_SWEEP_SECONDS: positiveInt(60),
     /** Path-style S3 addressing, needed by local S3-compatible servers. */
     MEDFILES_S3_FORCE_PATH_STYLE: bool(false),
     AWS_REGION: z.string().default('us-east-1'),
@@ -86,6 +111,14 @@ export interface Config {
   thumbnailFunction: string | undefined;
   imagePixelLimit: number;
   thumbnailMaxInputBytes: number;
+  webhooks: {
+    retryDelaysSeconds: readonly number[];
+    timeoutSeconds: number;
+    allowPrivateTargets: boolean;
+    deadLetterQueueUrl: string | undefined;
+    deadLetterFile: string | undefined;
+  };
+  expirySweepSeconds: number;
 }
 
 /** Parses an environment; exported for tests. Throws with every bad variable named. */
@@ -121,6 +154,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     thumbnailFunction: e.MEDFILES_THUMBNAIL_FUNCTION,
     imagePixelLimit: e.MEDFILES_IMAGE_PIXEL_LIMIT,
     thumbnailMaxInputBytes: e.MEDFILES_THUMBNAIL_MAX_INPUT_BYTES,
+    webhooks: {
+      retryDelaysSeconds: e.MEDFILES_WEBHOOK_RETRY_DELAYS,
+      timeoutSeconds: e.MEDFILES_WEBHOOK_TIMEOUT_SECONDS,
+      allowPrivateTargets: e.MEDFILES_WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      deadLetterQueueUrl: e.MEDFILES_WEBHOOK_DLQ_URL,
+      deadLetterFile: e.MEDFILES_WEBHOOK_DLQ_FILE,
+    },
+    expirySweepSeconds: e.MEDFILES_EXPIRY_SWEEP_SECONDS,
   };
 }
 

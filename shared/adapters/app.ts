@@ -7,7 +7,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { config, type Config } from '../config.ts';
 import { FilesService } from '../domain/files-service.ts';
 import { ContentLinks } from '../domain/links.ts';
-import type { EventPublisher } from '../domain/ports.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { EventPublisher, FileRequestGate } from '../domain/ports.ts';
 import { Sealer } from '../domain/sealing.ts';
 import { ThumbnailMaker, type Thumbnailer } from '../domain/thumbnails.ts';
 import { TokenVerifier } from '../http/auth.ts';
@@ -58,6 +59,16 @@ function thumbnailer(cfg: Config, store: S3FileStore): Thumbnailer {
   return new ThumbnailMaker(store, imageProcessor(cfg), cfg.thumbnailMaxInputBytes);
 }
 
+/** Until the file-request store is wired in: no request is ever open. */
+const noOpenRequests: FileRequestGate = {
+  assertOpenFor: async () => {
+    throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id for this owner' }]);
+  },
+  addFiles: async () => {
+    throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id for this owner' }]);
+  },
+};
+
 async function build(): Promise<App> {
   const cfg = config();
   const sealer = new Sealer(await signingSecret(cfg));
@@ -69,6 +80,7 @@ async function build(): Promise<App> {
     events: overrides.events ?? new EventBridgePublisher(cfg.eventBus, cfg.region),
     images: imageProcessor(cfg),
     thumbnails: thumbnailer(cfg, store),
+    fileRequests: noOpenRequests,
     links,
     sealer,
     inlineResponseMaxBytes: cfg.inlineResponseMaxBytes,

@@ -35,6 +35,7 @@ import {
   type ListPlan,
   type ListSource,
   type DomainEvent,
+  type FileRequestGate,
   type ObjectHandle,
 } from './ports.ts';
 import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, RecordType } from './schemas.ts';
@@ -88,6 +89,7 @@ export interface FilesServiceDeps {
   events: EventPublisher;
   images: ImageProcessor;
   thumbnails: Thumbnailer;
+  fileRequests: FileRequestGate;
   links: ContentLinks;
   sealer: Sealer;
   inlineResponseMaxBytes: number;
@@ -129,10 +131,8 @@ export class FilesService {
   /** All or nothing: every file is stored, or none is. `id` is a client-chosen id (one file only). */
   async createFiles(caller: Caller, files: NewFile[], options: UploadOptions, id?: string): Promise<FileRecord[]> {
     const ownerId = resolveOwner(caller, options.ownerId);
-    if (options.fileRequestId !== undefined) {
-      // File requests arrive with their own issue; until then no request can be open.
-      throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id' }]);
-    }
+    const requestId = options.fileRequestId;
+    if (requestId !== undefined) await this.#d.fileRequests.assertOpenFor(caller.tenantId, requestId, ownerId);
     const now = this.#now();
     const createdAt = now.toISOString();
     const expiresAt =
@@ -170,9 +170,26 @@ export class FilesService {
     });
 
     await this.#writeAll(records, files, id !== undefined);
-    await this.#publish(
-      records.map((r) => ({ type: 'file.created', tenantId: r.tenantId, data: fileEventData(r) })),
-    );
+    let fileCount: number | undefined;
+    if (requestId !== undefined) {
+      try {
+        ({ fileCount } = await this.#d.fileRequests.addFiles(caller.tenantId, requestId, ownerId, records.map((r) => r.id)));
+      } catch (error) {
+        // The request closed while the bytes were written: the upload is refused whole.
+        await this.#cleanUp(records, records);
+        throw error;
+      }
+    }
+    await this.#publish([
+      ...records.map((r) => ({ type: 'file.created', tenantId: r.tenantId, data: fileEventData(r) })),
+      ...(requestId !== undefined
+        ? [{
+            type: 'file-request.files.updated',
+            tenantId: caller.tenantId,
+            data: { fileRequestId: requestId, ownerId, fileIds: records.map((r) => r.id), fileCount },
+          }]
+        : []),
+    ]);
     return records;
   }
 

@@ -123,3 +123,17 @@ export interface DomainEvent {
 export interface EventPublisher {
   publish(events: DomainEvent[]): Promise<void>;
 }
+
+/**
+ * What uploads need of file requests (implemented by the file-requests service). Uploading with a
+ * `fileRequestId` needs an open request of the same tenant addressed to the file's owner.
+ */
+export interface FileRequestGate {
+  /** Throws ValidationError (422, path `fileRequestId`) unless such an open request exists. */
+  assertOpenFor(tenantId: string, requestId: string, ownerId: string): Promise<void>;
+  /**
+   * Adds files to the request (only while it is still open and addressed to `ownerId`, else ValidationError)
+   * and returns its new file count.
+   */
+  addFiles(tenantId: string, requestId: string, ownerId: string, fileIds: readonly string[]): Promise<{ fileCount: number }>;
+}

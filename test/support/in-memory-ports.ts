@@ -2,6 +2,7 @@
  * In-memory implementations of the domain's ports for unit tests of FilesService: no I/O, inspectable state,
  * and switches to make one call fail, to prove what the service leaves behind when a dependency breaks.
  */
+import { ValidationError } from '../../shared/domain/errors.ts';
 import type { FileRecord } from '../../shared/domain/file.ts';
 import { ImageUnreadableError, type ImageInfo, type ImageProcessor, type Thumbnail } from '../../shared/domain/images.ts';
 import type { Thumbnailer, ThumbnailResult } from '../../shared/domain/thumbnails.ts';
@@ -16,6 +17,7 @@ import {
   type ListPlan,
   type ObjectHandle,
   type StoredObjectHeaders,
+  type FileRequestGate,
 } from '../../shared/domain/ports.ts';
 
 export interface StoredObject {
@@ -238,5 +240,36 @@ export class NoImageProcessor implements ImageProcessor {
 export class UnusedThumbnailer implements Thumbnailer {
   async make(): Promise<ThumbnailResult> {
     throw new Error('no thumbnail was expected in this test');
+  }
+}
+
+/** File requests in memory: `open(id, owner)` makes one; `close(id)` closes it (e.g. between check and add). */
+export class InMemoryFileRequests implements FileRequestGate {
+  readonly requests = new Map<string, { ownerId: string; open: boolean; fileIds: string[] }>();
+
+  open(id: string, ownerId: string): void {
+    this.requests.set(id, { ownerId, open: true, fileIds: [] });
+  }
+
+  close(id: string): void {
+    this.requests.get(id)!.open = false;
+  }
+
+  async assertOpenFor(_tenantId: string, requestId: string, ownerId: string): Promise<void> {
+    this.#openFor(requestId, ownerId);
+  }
+
+  async addFiles(_tenantId: string, requestId: string, ownerId: string, fileIds: readonly string[]) {
+    const request = this.#openFor(requestId, ownerId);
+    request.fileIds.push(...fileIds);
+    return { fileCount: request.fileIds.length };
+  }
+
+  #openFor(requestId: string, ownerId: string) {
+    const request = this.requests.get(requestId);
+    if (!request || !request.open || request.ownerId !== ownerId) {
+      throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id for this owner' }]);
+    }
+    return request;
   }
 }

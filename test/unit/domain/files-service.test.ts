@@ -17,6 +17,7 @@ import {
   NoImageProcessor,
   RecordingPublisher,
   UnusedThumbnailer,
+  InMemoryFileRequests,
 } from '../../support/in-memory-ports.ts';
 
 const provider: Caller = { sub: 'provider-7', tenantId: 't1', role: 'provider', via: 'token' };
@@ -173,6 +174,7 @@ describe('FilesService with in-memory ports', () => {
   let store: InMemoryFileStore;
   let index: InMemoryFileIndex;
   let events: RecordingPublisher;
+  let requests: InMemoryFileRequests;
   let service: FilesService;
   let clock: Date;
   const sealer = new Sealer('unit-test-signing-secret-0123456789abcdef');
@@ -182,12 +184,14 @@ describe('FilesService with in-memory ports', () => {
     store = new InMemoryFileStore();
     index = new InMemoryFileIndex(() => clock);
     events = new RecordingPublisher();
+    requests = new InMemoryFileRequests();
     service = new FilesService({
       store,
       index,
       events,
       images: new NoImageProcessor(),
       thumbnails: new UnusedThumbnailer(),
+      fileRequests: requests,
       sealer,
       links: new ContentLinks(sealer, 900),
       inlineResponseMaxBytes: 64,
@@ -206,6 +210,44 @@ describe('FilesService with in-memory ports', () => {
     expect([...index.claims.keys()]).toEqual([]);
     expect(events.events).toEqual([]);
   }
+
+  describe('uploads for a file request', () => {
+    const REQUEST = '0193a5c2-7e4b-7000-8000-00000000abcd';
+
+    it('adds every file of the upload to the open request and publishes one files.updated listing them', async () => {
+      requests.open(REQUEST, 'p1');
+      const created = await service.createFiles(provider, three(), { ownerId: 'p1', fileRequestId: REQUEST });
+      expect(requests.requests.get(REQUEST)!.fileIds).toEqual(created.map((f) => f.id));
+      const updates = events.events.filter((e) => e.type === 'file-request.files.updated');
+      expect(updates).toEqual([
+        { type: 'file-request.files.updated', tenantId: provider.tenantId, data: { fileRequestId: REQUEST, ownerId: 'p1', fileIds: created.map((f) => f.id), fileCount: 3 } },
+      ]);
+      expect(created.every((f) => f.fileRequestId === REQUEST)).toBe(true);
+    });
+
+    it('refuses (422) a request addressed to another owner, and stores nothing', async () => {
+      requests.open(REQUEST, 'p2');
+      await expect(service.createFiles(provider, three(), { ownerId: 'p1', fileRequestId: REQUEST })).rejects.toMatchObject({
+        status: 422,
+        details: [{ path: 'fileRequestId' }],
+      });
+      expect(store.objects.size).toBe(0);
+      expect(events.events).toEqual([]);
+    });
+
+    it('undoes the upload when the request closes while the bytes are written', async () => {
+      requests.open(REQUEST, 'p1');
+      const addFiles = requests.addFiles.bind(requests);
+      requests.addFiles = async (...args) => {
+        requests.close(REQUEST);
+        return addFiles(...args);
+      };
+      await expect(service.createFiles(provider, three(), { ownerId: 'p1', fileRequestId: REQUEST })).rejects.toMatchObject({ status: 422 });
+      expect(store.objects.size).toBe(0);
+      expect((await service.listFiles(provider, ListQuery.parse({}))).files).toEqual([]);
+      expect(events.events).toEqual([]);
+    });
+  });
 
   describe('createFiles is all or nothing', () => {
     it('stores every file: bytes under a name-free key, one record each, one event each', async () => {
