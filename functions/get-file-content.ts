@@ -14,13 +14,15 @@ import { header, pathId, queryParams } from '../shared/http/request.ts';
  */
 export const handler = publicHandler(async ({ event }): Promise<ApiResult> => {
   const instance = await app();
-  const id = pathId(event);
-  const query = parseOrThrow(ContentQuery, queryParams(event));
+  // Authentication first (401), then the id (422): a link is verified against the id as given.
+  const query = queryParams(event);
   const authorization = header(event, 'authorization');
   const caller =
     authorization !== undefined || query.signature === undefined
       ? await instance.tokens.verify(authorization)
-      : instance.links.verify(id, query.expires, query.signature, new Date());
+      : instance.links.verify(event.pathParameters?.id ?? '', query.expires, query.signature, new Date());
+  const id = pathId(event);
+  parseOrThrow(ContentQuery, query);
   const thumbnail = parseThumbnailQuery(query.imageSize, query.format);
   if (!thumbnail.ok) throw new ValidationError(thumbnail.errors);
   const content = await instance.files.getContent(caller, id, {

@@ -10,6 +10,7 @@ const ThumbnailEvent = z.object({
   height: z.number().int().min(1).max(4096),
   format: z.enum(['jpeg', 'png', 'webp']),
   variant: z.enum(['jpeg', 'png', 'webp', 'auto']),
+  tags: z.record(z.string().regex(/^[\w.-]{1,64}$/), z.string().regex(/^[\w.-]{0,64}$/)).optional(),
 });
 
 /** The payload back: bytes as base64 when they fit a Lambda response comfortably, else only in the cache. */

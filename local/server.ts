@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isUtf8 } from 'node:buffer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDef } from '../shared/routes.ts';
 
@@ -54,16 +55,34 @@ function lambdaContext(route: RouteDef, requestId: string, deadline: number): Co
   };
 }
 
+/** Past this the connection is closed rather than read to its end. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The whole body, or 'too-large'. An oversize body is still read to its end (up to a bound) so the 413 reaches
+ * a client that is still sending, instead of a connection reset.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return 'too-large';
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk as Buffer);
+    else if (size > MAX_DRAIN_BYTES) break;
   }
-  return Buffer.concat(chunks);
+  return size > MAX_REQUEST_BYTES ? 'too-large' : Buffer.concat(chunks);
 }
+
+const decodeSegment = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // API Gateway would not route a malformed escape; here the raw text reaches the handler, which refuses it.
+    return segment;
+  }
+};
+
+const VALID_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: RegExpExecArray, body: Buffer, requestId: string): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -75,12 +94,15 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: Re
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const pathParameters: Record<string, string> = {};
   route.params.forEach((name, i) => {
-    pathParameters[name] = decodeURIComponent(match[i + 1]!);
+    pathParameters[name] = decodeSegment(match[i + 1]!);
   });
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  // Text goes as a string, as API Gateway sends it; bytes that are not valid UTF-8 go as base64 so they arrive intact.
+  const isText = body.length === 0 || (TEXT_TYPES.test(contentType) && isUtf8(body));
   const now = new Date();
   const routeKey = `${route.def.method} ${route.def.path}`;
+  // API Gateway's domainName is its own; never a Host header a client made up.
+  const domainName = headers.host && VALID_HOST.test(headers.host) ? headers.host : `127.0.0.1:${req.socket.localPort}`;
   return {
     version: '2.0',
     routeKey,
@@ -93,8 +115,8 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: Re
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      domainName: headers.host ?? '127.0.0.1',
-      domainPrefix: (headers.host ?? '127').split('.')[0]!,
+      domainName,
+      domainPrefix: domainName.split('.')[0]!,
       http: {
         method: route.def.method,
         path: url.pathname,
@@ -146,6 +168,7 @@ export function createLocalServer(routes: LocalRoute[], options: LocalServerOpti
         const body = await readBody(req);
         if (body === 'too-large') {
           result = errorBody(413, 'payload_too_large', 'Requests are limited to 6 MB; upload larger files with POST /v1/uploads', requestId);
+          result.headers = { ...result.headers, connection: 'close' };
         } else {
           const deadline = Date.now() + hit.r.def.timeoutSeconds * 1000;
           const event = toEvent(req, url, hit.r, hit.m!, body, requestId);

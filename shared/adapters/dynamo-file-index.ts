@@ -31,6 +31,8 @@ const MAX_ROUNDS = 10;
 type Item = Record<string, unknown>;
 
 const filePk = (tenantId: string, id: string) => `T#${tenantId}#F#${id}`;
+/** Schedule-index partition of items with a TTL (see table-schema.ts). */
+export const EXPIRY_PARTITION = 'EXP';
 const FILE_SK = 'F';
 
 export function sortValues(file: Pick<FileRecord, 'id' | 'createdAt' | 'originalName' | 'size'>): Record<SortAttr, string> {
@@ -77,14 +79,19 @@ function toItem(file: FileRecord): Item {
   if (file.entity) item.g3pk = partitionOf(t, { by: 'entity', value: file.entity, state }).value;
   if (file.recordType) item.g5pk = partitionOf(t, { by: 'recordType', value: file.recordType, state }).value;
   if (file.fileRequestId) item.g6pk = partitionOf(t, { by: 'fileRequest', value: file.fileRequestId, state }).value;
-  if (file.expiresAt) item.ttl = Math.ceil(Date.parse(file.expiresAt) / 1000);
+  if (file.expiresAt) {
+    item.ttl = Math.ceil(Date.parse(file.expiresAt) / 1000);
+    // On the schedule index, so the local sweeper (standing in for TTL) reads only what is due.
+    item.xpk = EXPIRY_PARTITION;
+    item.xsk = `${file.expiresAt}${SEP}${file.id}`;
+  }
   return item;
 }
 
 function fromItem(item: Item): FileRecord {
   const {
     pk: _pk, sk: _sk, kind: _kind, ttl: _ttl, sc: _sc, sn: _sn, ss: _ss,
-    g1pk: _1, g2pk: _2, g3pk: _3, g4pk: _4, g5pk: _5, g6pk: _6,
+    g1pk: _1, g2pk: _2, g3pk: _3, g4pk: _4, g5pk: _5, g6pk: _6, xpk: _x, xsk: _xs,
     ...file
   } = item;
   return { ...(file as unknown as FileRecord), sharedWith: (file.sharedWith as string[] | undefined) ?? [] };
@@ -144,7 +151,16 @@ export class DynamoFileIndex implements FileIndex {
 
   async claim(tenantId: string, id: string, ttlSeconds: number): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
-    const item = { pk: filePk(tenantId, id), sk: FILE_SK, kind: 'claim', version: 0, ttl: now + ttlSeconds };
+    const ttl = now + ttlSeconds;
+    const item = {
+      pk: filePk(tenantId, id),
+      sk: FILE_SK,
+      kind: 'claim',
+      version: 0,
+      ttl,
+      xpk: EXPIRY_PARTITION,
+      xsk: `${new Date(ttl * 1000).toISOString()}${SEP}${id}`,
+    };
     // An expired claim (an upload that died) no longer holds the id, whether or not TTL has removed it yet.
     await this.#put(
       item,

@@ -4,8 +4,22 @@ import { v7 as uuidv7 } from 'uuid';
 import { InternalError } from '../domain/errors.ts';
 import type { DomainEvent, EventPublisher } from '../domain/ports.ts';
 
-export const EVENT_SOURCE = 'medfiles';
+import { EVENT_SOURCE } from '../events.ts';
+
 const MAX_ENTRIES = 10;
+
+/** The `detail` of a MedFiles event on the bus, and the body webhook receivers get. */
+export interface BusDetail {
+  id: string;
+  type: string;
+  tenantId: string;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+export function toBusDetail(event: DomainEvent, now = new Date()): BusDetail {
+  return { id: uuidv7(), type: event.type, tenantId: event.tenantId, timestamp: now.toISOString(), data: event.data };
+}
 
 export class EventBridgePublisher implements EventPublisher {
   readonly #client: EventBridgeClient | undefined;
@@ -25,7 +39,7 @@ export class EventBridgePublisher implements EventPublisher {
         EventBusName: this.busName,
         Source: EVENT_SOURCE,
         DetailType: e.type,
-        Detail: JSON.stringify({ id: uuidv7(), type: e.type, tenantId: e.tenantId, timestamp: new Date().toISOString(), data: e.data }),
+        Detail: JSON.stringify(toBusDetail(e)),
       }));
       const out = await this.#client.send(new PutEventsCommand({ Entries: entries })).catch((error: unknown) => {
         throw new InternalError('event publish failed', { cause: error });

@@ -7,6 +7,7 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -19,7 +20,7 @@ export class S3FileStore implements FileStore {
     private readonly bucket: string,
   ) {}
 
-  async put(key: string, bytes: Uint8Array, headers: StoredObjectHeaders & { sha256: string }): Promise<void> {
+  async put(key: string, bytes: Uint8Array, headers: StoredObjectHeaders & { sha256: string; tags?: Record<string, string> }): Promise<void> {
     await this.#call('put', () =>
       this.s3.send(
         new PutObjectCommand({
@@ -34,6 +35,11 @@ export class S3FileStore implements FileStore {
         }),
       ),
     );
+    if (headers.tags && Object.keys(headers.tags).length > 0) {
+      // A separate call rather than PutObject's Tagging header, which S3-compatible local servers ignore.
+      const TagSet = Object.entries(headers.tags).map(([Key, Value]) => ({ Key, Value }));
+      await this.#call('tag', () => this.s3.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, Tagging: { TagSet } })));
+    }
   }
 
   async open(key: string): Promise<ObjectHandle | null> {

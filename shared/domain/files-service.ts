@@ -42,6 +42,7 @@ import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, Recor
 import type { Sealer } from './sealing.ts';
 import { ImageUnreadableError, isImageMime, thumbnailFormat, type ImageProcessor, type ThumbnailFormat } from './images.ts';
 import { thumbnailKey, type Thumbnailer } from './thumbnails.ts';
+import { EXPIRY_TAG, expiryTagValue } from './expiry.ts';
 
 export interface NewFile {
   name: string;
@@ -107,6 +108,10 @@ const defaultReport = (what: string, error: unknown, context: Record<string, unk
 /** The Content-Type a file is served with, by the route and by storage redirects alike. */
 export const servedContentType = (mimeType: string) =>
   mimeType.startsWith('text/') ? `${mimeType}; charset=utf-8` : mimeType;
+
+/** How long a PUT waits for a concurrent upload of the same id before answering 409. */
+const PUT_WAIT_MS = 3000;
+const PUT_POLL_MS = 50;
 
 /** How long a client-chosen id stays reserved by an upload that never finished. */
 const CLAIM_TTL_SECONDS = 3600;
@@ -211,11 +216,22 @@ export class FilesService {
       return { file: created!, created: true };
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
-      // Another upload holds the id: answer as if it had come first, or 409 while it is still running.
-      const winner = await this.#live(caller.tenantId, id);
-      if (!winner) throw new ConflictError('This file id is in use by another upload');
+      // Another upload holds the id (a retry sent twice, most likely): answer as if it had come first, once
+      // it has finished; 409 only if it does not finish in time.
+      const winner = await this.#awaitUpload(caller.tenantId, id);
+      if (!winner) throw new ConflictError('This file id is in use by another upload; try again');
       return { file: this.#sameBytesOrConflict(caller, winner, sha256, file.bytes.length), created: false };
     }
+  }
+
+  /** Waits briefly for a concurrent upload of `id` to finish. */
+  async #awaitUpload(tenantId: string, id: string): Promise<FileRecord | null> {
+    for (let waited = 0; waited < PUT_WAIT_MS; waited += PUT_POLL_MS) {
+      const file = await this.#live(tenantId, id);
+      if (file) return file;
+      await new Promise((r) => setTimeout(r, PUT_POLL_MS));
+    }
+    return this.#live(tenantId, id);
   }
 
   async getFile(caller: Caller, id: string): Promise<FileRecord> {
@@ -305,7 +321,7 @@ export class FilesService {
         used = true;
         return { ...common, bytes: await cached.read(), cache: 'hit' };
       }
-      const made = await this.#d.thumbnails.make({ ...entry, format });
+      const made = await this.#d.thumbnails.make({ ...entry, format, tags: expiryTags(file) });
       if (made.status === 'unreadable') throw new ImageUnreadableError(made.message);
       if (made.size > this.#d.inlineResponseMaxBytes) return redirect();
       let bytes = made.bytes;
@@ -441,13 +457,19 @@ export class FilesService {
    */
   async #writeAll(records: FileRecord[], files: NewFile[], clientChosenId: boolean): Promise<void> {
     const { store, index } = this.#d;
-    if (clientChosenId) await index.claim(records[0]!.tenantId, records[0]!.id, CLAIM_TTL_SECONDS);
+    if (clientChosenId) {
+      const { tenantId, id } = records[0]!;
+      await index.claim(tenantId, id, CLAIM_TTL_SECONDS);
+      // The id may have held an expired file whose leftovers (e.g. cached thumbnails) are not swept yet.
+      await store.deletePrefix(fileKeyPrefix(tenantId, id));
+    }
     const puts = await Promise.allSettled(
       records.map((r, i) =>
         store.put(contentKey(r.tenantId, r.id), files[i]!.bytes, {
           contentType: servedContentType(r.mimeType),
           contentDisposition: dispositionFor(r.originalName, 'attachment'),
           sha256: r.sha256,
+          tags: expiryTags(r),
         }),
       ),
     );
@@ -470,9 +492,10 @@ export class FilesService {
     ]);
   }
 
+  /** Same bytes: the existing file (200). Different bytes: 409. A file the caller may not see: 404. */
   #sameBytesOrConflict(caller: Caller, existing: FileRecord, sha256: string, size: number): FileRecord {
-    if (existing.sha256 === sha256 && existing.size === size && caller.role !== 'patient') return existing;
-    if (existing.sha256 === sha256 && existing.size === size && existing.ownerId === caller.sub) return existing;
+    assertVisible(caller, existing);
+    if (existing.sha256 === sha256 && existing.size === size) return existing;
     throw new ConflictError('This file id already holds different content');
   }
 
@@ -510,6 +533,13 @@ export class FilesService {
 
 function firstFailure(results: PromiseSettledResult<unknown>[]): unknown {
   return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+}
+
+/** The lifecycle backstop's tag for files with a lifetime. */
+export function expiryTags(file: Pick<FileRecord, 'expiresAt' | 'createdAt'>): Record<string, string> | undefined {
+  if (!file.expiresAt) return undefined;
+  const seconds = (Date.parse(file.expiresAt) - Date.parse(file.createdAt)) / 1000;
+  return { [EXPIRY_TAG]: expiryTagValue(seconds) };
 }
 
 /** Event data: ids and non-personal fields only (never names or descriptions). */

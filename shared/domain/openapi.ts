@@ -15,9 +15,21 @@ import {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Named schemas (zod `.meta({ id })`) that the schemas converted so far refer to; they become
+ * `components.schemas` entries. zod emits them as local `$defs`, which do not resolve inside an OpenAPI
+ * document, so they are hoisted and the references rewritten.
+ */
+let named: Record<string, Json> = {};
+
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any', reused: 'inline' }) as Json;
-  return rest;
+  const raw = z.toJSONSchema(s, { io, unrepresentable: 'any', reused: 'inline' }) as Json;
+  const rewritten = JSON.parse(JSON.stringify(raw).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
+  const { $schema: _schema, $defs, $ref, ...rest } = rewritten as Json & { $defs?: Record<string, Json>; $ref?: string };
+  for (const [name, def] of Object.entries($defs ?? {})) named[name] ??= def;
+  // A named schema comes back as a bare reference to its own definition: return the definition itself.
+  const self = typeof $ref === 'string' ? $ref.replace('#/components/schemas/', '') : undefined;
+  return self && $defs?.[self] ? { ...$defs[self], ...rest } : { ...rest, ...($ref ? { $ref } : {}) };
 };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (name: string) => ({ 'application/json': { schema: ref(name) } });
@@ -40,6 +52,14 @@ function queryParameters(s: z.ZodType): Json[] {
 }
 
 export function openApiDocument(): Json {
+  named = {};
+  const document = buildDocument() as Json & { components: { schemas: Record<string, Json> } };
+  // Every schema a path or component refers to by name is a component.
+  document.components.schemas = { ...named, ...document.components.schemas };
+  return document;
+}
+
+function buildDocument(): Json {
   const uploadQuery = [
     { name: 'name', in: 'query', required: true, schema: { type: 'string' } },
     ...queryParameters(UploadFields),

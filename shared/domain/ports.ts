@@ -13,8 +13,11 @@ export interface StoredObjectHeaders {
 
 /** Object storage for file bytes (S3). Keys hold only tenant and file ids. */
 export interface FileStore {
-  /** Writes an object; `sha256` (hex) lets storage verify the bytes it received. */
-  put(key: string, bytes: Uint8Array, headers: StoredObjectHeaders & { sha256: string }): Promise<void>;
+  /**
+   * Writes an object; `sha256` (hex) lets storage verify the bytes it received. `tags` are object tags
+   * (the expiry lifecycle backstop acts on them).
+   */
+  put(key: string, bytes: Uint8Array, headers: StoredObjectHeaders & { sha256: string; tags?: Record<string, string> }): Promise<void>;
   /**
    * Starts reading an object; `null` when it does not exist. The body is not read until `read()`, so a
    * caller may open it while it checks permissions and `abort()` if the answer is no.

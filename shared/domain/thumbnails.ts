@@ -19,6 +19,8 @@ export interface ThumbnailRequest {
   format: ThumbnailFormat;
   /** The format as asked (`auto`: the default for the source), which names the cache entry. */
   variant: ThumbnailVariant;
+  /** Object tags for the cached thumbnail (the expiry backstop of files with a lifetime). */
+  tags?: Record<string, string>;
 }
 
 /** A requested format, or `auto` when none was asked for. */
@@ -61,6 +63,7 @@ export class ThumbnailMaker implements Thumbnailer {
         contentType: thumb.contentType,
         contentDisposition: 'inline',
         sha256: createHash('sha256').update(thumb.bytes).digest('hex'),
+        tags: request.tags,
       });
       return { status: 'ok', contentType: thumb.contentType, size: thumb.bytes.length, bytes: thumb.bytes };
     } catch (error) {

@@ -75,8 +75,11 @@ export function parseMultipart(event: ApiEvent, maxBytes: number): Promise<Multi
     try {
       parser = busboy({
         headers: { 'content-type': header(event, 'content-type') },
-        limits: { files: MAX_FILES_PER_REQUEST + 1, fields: 50, fieldSize: 4096, parts: 100, fileSize: maxBytes + 1 },
+        // busboy emits `filesLimit` when a part beyond `files` arrives.
+        limits: { files: MAX_FILES_PER_REQUEST, fields: 50, fieldSize: 4096, parts: 100, fileSize: maxBytes + 1 },
         defParamCharset: 'utf8',
+        // Keep the name as sent, so that path separators are refused (422) rather than silently stripped.
+        preservePath: true,
       });
     } catch {
       reject(new BadRequestError('Malformed multipart/form-data (check the boundary)'));
@@ -89,6 +92,10 @@ export function parseMultipart(event: ApiEvent, maxBytes: number): Promise<Multi
         return;
       }
       const chunks: Buffer[] = [];
+      // A part cut off before its closing boundary errors its stream; unhandled, that would end the process.
+      stream.on('error', () => {
+        failure ??= new BadRequestError('Malformed multipart/form-data body');
+      });
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
         if (total > maxBytes) failure ??= tooLarge(maxBytes);

@@ -3,7 +3,7 @@
  * the contract's order: unparseable (400), too large (413), wrong type (415), then every other rule (422).
  */
 import type { Config } from '../config.ts';
-import type { FieldIssue } from '../domain/errors.ts';
+import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { NewFile, UploadOptions } from '../domain/files-service.ts';
 import { EntityRef, FileName, UploadFields, UploadJsonBody } from '../domain/schemas.ts';
 import {
@@ -95,12 +95,18 @@ export async function readRawUpload(event: ApiEvent, limits: Limits): Promise<{ 
   return { file: { name: name!, bytes, mimeType: type! }, options };
 }
 
-/** Text fields shared by multipart and raw uploads; throws one 422 with `issues` and its own. */
+/** Text fields shared by multipart and raw uploads; throws one 422 listing `issues` and every field's own. */
 function readFields(fields: Record<string, string>, issues: FieldIssue[]): UploadOptions {
-  const { entityType, entityId, ...rest } = parseOrThrow(UploadFields, fields, issues.length ? issues : []);
+  const all = [...issues];
+  const parsed = UploadFields.safeParse(fields);
+  if (!parsed.success) all.push(...zodIssues(parsed.error));
   let entity: UploadOptions['entity'];
-  if (entityType !== undefined || entityId !== undefined) {
-    entity = parseOrThrow(EntityRef, { type: entityType, id: entityId }, [], 'entity');
+  if (fields.entityType !== undefined || fields.entityId !== undefined) {
+    const ref = EntityRef.safeParse({ type: fields.entityType, id: fields.entityId });
+    if (ref.success) entity = ref.data;
+    else all.push(...zodIssues(ref.error, 'entity'));
   }
+  if (all.length > 0 || !parsed.success) throw new ValidationError(all);
+  const { entityType: _type, entityId: _id, ...rest } = parsed.data;
   return { ...rest, entity };
 }
