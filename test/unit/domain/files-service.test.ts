@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'content-disposition';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, InternalError } from '../../../shared/domain/errors.ts';
+import { ConflictError, InternalError, NotFoundError } from '../../../shared/domain/errors.ts';
 import { contentKey, type Caller, type FileRecord } from '../../../shared/domain/file.ts';
 import { dispositionFor, FilesService, listPlan, type NewFile } from '../../../shared/domain/files-service.ts';
 import { ContentLinks } from '../../../shared/domain/links.ts';
@@ -391,9 +391,10 @@ describe('FilesService with in-memory ports', () => {
       expect(index.claims.size).toBe(1);
     });
 
-    it("a patient retrying onto another patient's id is 409, never the other's file", async () => {
+    it("a patient PUTting onto another patient's id gets 404 (the file is invisible to it), never the other's file", async () => {
       await service.putFileContent(otherPatient, ID, file('x.txt', 'same'), {});
-      await expect(service.putFileContent(patient, ID, file('x.txt', 'same'), {})).rejects.toBeInstanceOf(ConflictError);
+      await expect(service.putFileContent(patient, ID, file('x.txt', 'same'), {})).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.putFileContent(patient, ID, file('x.txt', 'different'), {})).rejects.toBeInstanceOf(NotFoundError);
     });
   });
 
