@@ -89,6 +89,61 @@ export function acknowledgeWorkerFunction(fn: RouteFunction, options: { objectBu
   acknowledgeHttpRouteFunction(fn, options);
 }
 
+/** Event consumers: asynchronously invoked (they have a dead-letter queue), else as the route functions. */
+export function acknowledgeConsumerFunction(
+  fn: RouteFunction,
+  options: { objectBucket?: IBucket; readsStream?: boolean } = {},
+): void {
+  acknowledge(
+    fn,
+    'AwsSolutions-IAM5[Resource::*]',
+    'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for the stream consumer, ' +
+      'dynamodb:ListStreams use Resource "*": these actions have no resource-level permissions. Every other ' +
+      'statement names its resource.',
+  );
+  if (options.objectBucket) {
+    const bucket = options.objectBucket.node.defaultChild as CfnResource;
+    const logicalId = Stack.of(bucket).resolve(bucket.logicalId) as string;
+    acknowledge(
+      fn,
+      `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+      "Object keys are made at runtime from the tenant and file id, so object permissions apply to the bucket's " +
+        'objects (arn/*). The actions are listed one by one and only for the grants of this consumer in shared/events.ts.',
+    );
+  }
+  if (options.readsStream) {
+    acknowledge(
+      fn,
+      'HIPAA.Security-LambdaDLQ',
+      'The stream consumer is invoked synchronously by its event source mapping, so a function dead-letter queue ' +
+        "would never receive anything; batches that still fail after the mapping's retries (with bisection) go to " +
+        "the mapping's on-failure destination, the encrypted event dead-letter queue.",
+    );
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(
+        fn,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        "Added by the stream mapping's on-failure destination (SqsDlq grants send on the KMS-encrypted event " +
+          'dead-letter queue, which needs data keys of its key); the resource is that one key, not "*".',
+      );
+    }
+  }
+  acknowledge(
+    fn,
+    'HIPAA.Security-LambdaConcurrency',
+    "Reserved concurrency is carved out of the account's regional pool and a per-consumer cap would be a guess; " +
+      'event consumers are bounded by their triggers instead: one stream shard poller per shard, EventBridge ' +
+      'delivery rates, and a one-minute schedule that never overlaps itself in practice (120 s timeout).',
+  );
+  acknowledge(
+    fn,
+    'HIPAA.Security-LambdaInsideVPC',
+    'The consumers reach AWS public endpoints over TLS with IAM-signed requests and, for webhooks, customer ' +
+      'endpoints on the internet (private targets are refused by address). A VPC would need a NAT gateway for ' +
+      'those endpoints without narrowing who can reach the data: that is decided by IAM and the KMS key policies.',
+  );
+}
+
 /** The webhook dead-letter queue is itself the end of the line: it has no dead-letter queue of its own. */
 export function acknowledgeDeadLetterQueue(queue: IQueue): void {
   acknowledge(

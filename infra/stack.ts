@@ -46,6 +46,13 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 import { routes, workers, type FunctionDef, type RouteDef } from '../shared/routes.ts';
+import { consumers, EVENT_SOURCE, type ConsumerDef } from '../shared/events.ts';
+import { TTL_PRINCIPAL } from '../shared/adapters/ttl-stream.ts';
+import { EXPIRY_TAG, EXPIRY_TAG_BUCKETS, LIFECYCLE_GRACE_DAYS } from '../shared/domain/expiry.ts';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   acknowledgeAccessLogBucket,
   acknowledgeFilesBucket,
@@ -53,6 +60,7 @@ import {
   acknowledgeHttpRouteFunction,
   acknowledgeWorkerFunction,
   acknowledgeDeadLetterQueue,
+  acknowledgeConsumerFunction,
   acknowledgeSigningSecret,
 } from './nag-acknowledgements.ts';
 import { RouteFunction, type BucketAccess, type TableAccess } from './route-function.ts';
@@ -121,6 +129,10 @@ export class MedFilesStack extends Stack {
   readonly routeFunctions: ReadonlyMap<string, RouteFunction>;
   /** Webhook deliveries that failed their last attempt. */
   readonly webhookDeadLetters: Queue;
+  /** Events no consumer could handle after its retries. */
+  readonly eventDeadLetters: Queue;
+  /** Functions of the event table (shared/events.ts), by name. */
+  readonly consumerFunctions: ReadonlyMap<string, RouteFunction>;
   /** Functions of the worker table (shared/routes.ts `workers`), by name. */
   readonly workerFunctions: ReadonlyMap<string, RouteFunction>;
 
@@ -234,6 +246,15 @@ export class MedFilesStack extends Stack {
           noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30),
           expiredObjectDeleteMarker: true,
         },
+        // The backstop of file expiry: objects of files with a lifetime carry a tag naming the smallest bucket of
+        // days that covers it; each bucket's rule deletes them some days after that (TTL removal normally
+        // comes first). Old versions of such objects go after one day, not thirty.
+        ...EXPIRY_TAG_BUCKETS.map((days) => ({
+          id: `expire-tagged-within-${days}d`,
+          tagFilters: { [EXPIRY_TAG]: String(days) },
+          expiration: Duration.days(days + LIFECYCLE_GRACE_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        })),
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -341,6 +362,29 @@ export class MedFilesStack extends Stack {
     }
     this.routeFunctions = functions;
 
+    // Events that could not be handled after the retries (bus targets, consumer invocations, stream batches).
+    this.eventDeadLetters = new Queue(this, 'EventDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: dataKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // EventBridge sends undeliverable events to the (KMS-encrypted) queue itself, so its key must let it.
+    dataKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    const consumerFunctions = new Map<string, RouteFunction>();
+    for (const consumer of consumers) {
+      consumerFunctions.set(consumer.name, this.addConsumer(consumer, shared));
+    }
+    this.consumerFunctions = consumerFunctions;
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the API (routes start with /v1)' });
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -360,9 +404,75 @@ export class MedFilesStack extends Stack {
     return fn;
   }
 
+  /**
+   * A function for an event table entry and its trigger: an EventBridge rule on the bus, a schedule, or the
+   * table's stream filtered to TTL removals. Asynchronous failures end in the event dead-letter queue.
+   */
+  private addConsumer(consumer: ConsumerDef, shared: SharedFunctionProps): RouteFunction {
+    const fn = this.addFunction(`Consumer-${consumer.name}`, consumer, `MedFiles consumer ${consumer.name}`, {
+      ...shared,
+      deadLetterQueue: consumer.trigger.kind === 'ttl-removals' ? undefined : this.eventDeadLetters,
+    });
+    const target = () =>
+      new LambdaFunction(fn.function, {
+        deadLetterQueue: this.eventDeadLetters,
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      });
+    switch (consumer.trigger.kind) {
+      case 'bus':
+        new Rule(this, `Rule-${consumer.name}`, {
+          description: `MedFiles events → ${consumer.name}`,
+          eventBus: this.eventBus,
+          eventPattern: { source: [EVENT_SOURCE] },
+          targets: [target()],
+        });
+        break;
+      case 'schedule':
+        new Rule(this, `Schedule-${consumer.name}`, {
+          description: `MedFiles schedule → ${consumer.name}`,
+          schedule: Schedule.rate(Duration.seconds(consumer.trigger.everySeconds)),
+          targets: [target()],
+        });
+        break;
+      case 'ttl-removals':
+        fn.function.addEventSource(
+          new DynamoEventSource(this.table, {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: 25,
+            bisectBatchOnError: true,
+            retryAttempts: 10,
+            reportBatchItemFailures: true,
+            onFailure: new SqsDlq(this.eventDeadLetters),
+            // Only deletes made by TTL itself: permanent deletes through the API are not expiries.
+            filters: [
+              FilterCriteria.filter({
+                eventName: FilterRule.isEqual('REMOVE'),
+                userIdentity: { type: FilterRule.isEqual('Service'), principalId: FilterRule.isEqual(TTL_PRINCIPAL) },
+              }),
+            ],
+          }),
+        );
+        break;
+      default:
+        throw new Error(`consumer ${(consumer.trigger satisfies never, consumer.name)}: unknown trigger`);
+    }
+    acknowledgeConsumerFunction(fn, {
+      objectBucket: consumer.grants.some((g) => g.startsWith('bucket:')) ? this.bucket : undefined,
+      readsStream: consumer.trigger.kind === 'ttl-removals',
+    });
+    return fn;
+  }
+
   /** A function for a route or worker table entry: its size, native modules, grants and the workers it calls. */
-  private addFunction(id: string, def: FunctionDef, description: string, shared: SharedFunctionProps): RouteFunction {
+  private addFunction(
+    id: string,
+    def: FunctionDef,
+    description: string,
+    shared: SharedFunctionProps & { deadLetterQueue?: Queue },
+  ): RouteFunction {
     const fn = new RouteFunction(this, id, {
+      deadLetterQueue: shared.deadLetterQueue,
       entry: def.name,
       description,
       memoryMb: def.memoryMb,

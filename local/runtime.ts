@@ -9,7 +9,10 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeS3Client } from '../shared/adapters/clients.ts';
 import type { ThumbnailHandler } from '../shared/adapters/lambda-thumbnailer.ts';
+import { consumers } from '../shared/events.ts';
 import { routes } from '../shared/routes.ts';
+import { LocalEventBus, startSchedules, type ConsumerHandler, type LocalConsumer } from './bus.ts';
+import { startExpirySweeper } from './expiry-sweeper.ts';
 import { ensureBucket, ensureTable } from './bootstrap.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { createLocalServer, type LambdaHandler, type LocalRoute } from './server.ts';
@@ -81,6 +84,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   env.MEDFILES_TABLE ??= 'medfiles-local';
   env.MEDFILES_JWT_SECRET ??= secrets.jwtSecret;
   env.MEDFILES_SIGNING_SECRET ??= secrets.signingSecret;
+  // Webhook receivers on this machine are the point of local development; deployed stacks refuse them.
+  env.MEDFILES_WEBHOOK_ALLOW_PRIVATE_TARGETS ??= 'true';
+  // The dead-letter queue of failed deliveries, as a JSON-lines file next to the data.
+  env.MEDFILES_WEBHOOK_DLQ_FILE ??= join(dataDir, 'webhook-dead-letters.jsonl');
 
   await ensureBucket(makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true }), env.MEDFILES_BUCKET);
   await ensureTable(new DynamoDBClient({ region: env.AWS_REGION }), env.MEDFILES_TABLE);
@@ -92,13 +99,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return { def, handler: module.handler };
     }),
   );
+  // What EventBridge, its rules and schedules, DynamoDB TTL and its stream do in AWS: the consumers of the
+  // event table, with the same handler modules and event shapes.
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const consumerModules: LocalConsumer[] = await Promise.all(
+    consumers.map(async (def) => {
+      const module = (await import(`../functions/${def.name}.ts`)) as { handler: ConsumerHandler };
+      return { def, handler: module.handler };
+    }),
+  );
+  const bus = new LocalEventBus(consumerModules, log);
+  const { useEventPublisher, useThumbnailer } = await import('../shared/adapters/app.ts');
+  useEventPublisher(bus);
+  const stopSchedules = startSchedules(consumerModules, log);
+  const { config } = await import('../shared/config.ts');
+  const stopSweeper = startExpirySweeper({
+    db: new DynamoDBClient({ region: env.AWS_REGION }),
+    table: env.MEDFILES_TABLE,
+    consumers: consumerModules,
+    everySeconds: config().expirySweepSeconds,
+    log,
+  });
+
   // The thumbnail function is a separate Lambda in AWS; here its handler runs in-process, same payloads.
-  const { useThumbnailer } = await import('../shared/adapters/app.ts');
   const { InProcessThumbnailer } = await import('../shared/adapters/lambda-thumbnailer.ts');
   const thumbnail = (await import('../functions/make-thumbnail.ts')) as { handler: ThumbnailHandler };
   useThumbnailer(new InProcessThumbnailer(thumbnail.handler));
 
-  const server = createLocalServer(local, { log: options.log });
+  const server = createLocalServer(local, { log });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -113,6 +141,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await stopSweeper();
+      await stopSchedules();
+      await bus.close();
       await emulators?.stop();
     },
   };

@@ -94,4 +94,25 @@ export const routes: readonly RouteDef[] = [
     name: 'restore-file', method: 'POST', path: '/v1/files/{id}/restore', memoryMb: 512, timeoutSeconds: 10,
     grants: WRITE,
   },
+  { name: 'create-file-request', method: 'POST', path: '/v1/file-requests', memoryMb: 512, timeoutSeconds: 10, grants: WRITE },
+  { name: 'list-file-requests', method: 'GET', path: '/v1/file-requests', memoryMb: 512, timeoutSeconds: 10, grants: READ },
+  { name: 'get-file-request', method: 'GET', path: '/v1/file-requests/{id}', memoryMb: 512, timeoutSeconds: 10, grants: READ },
+  {
+    name: 'update-file-request', method: 'PATCH', path: '/v1/file-requests/{id}', memoryMb: 512, timeoutSeconds: 10,
+    grants: WRITE,
+  },
+  // Webhooks (admin, service). Registration resolves the target's host (up to 5 s) when private targets are refused.
+  { name: 'create-webhook', method: 'POST', path: '/v1/webhooks', memoryMb: 512, timeoutSeconds: 10, grants: WRITE },
+  { name: 'list-webhooks', method: 'GET', path: '/v1/webhooks', memoryMb: 512, timeoutSeconds: 10, grants: READ },
+  { name: 'get-webhook', method: 'GET', path: '/v1/webhooks/{id}', memoryMb: 512, timeoutSeconds: 10, grants: READ },
+  { name: 'update-webhook', method: 'PATCH', path: '/v1/webhooks/{id}', memoryMb: 512, timeoutSeconds: 10, grants: WRITE },
+  { name: 'delete-webhook', method: 'DELETE', path: '/v1/webhooks/{id}', memoryMb: 512, timeoutSeconds: 10, grants: WRITE },
+  {
+    name: 'list-webhook-deliveries', method: 'GET', path: '/v1/webhooks/{id}/deliveries', memoryMb: 512, timeoutSeconds: 10,
+    grants: READ,
+  },
+  {
+    name: 'retry-webhook-delivery', method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry', memoryMb: 512,
+    timeoutSeconds: 10, grants: WRITE,
+  },
 ];

@@ -5,16 +5,22 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config, type Config } from '../config.ts';
+import { ExpiryService } from '../domain/expiry.ts';
 import { FilesService } from '../domain/files-service.ts';
 import { ContentLinks } from '../domain/links.ts';
-import { ValidationError } from '../domain/errors.ts';
-import type { EventPublisher, FileRequestGate } from '../domain/ports.ts';
+import { FileRequestsService } from '../domain/file-requests.ts';
+import type { EventPublisher } from '../domain/ports.ts';
 import { Sealer } from '../domain/sealing.ts';
 import { ThumbnailMaker, type Thumbnailer } from '../domain/thumbnails.ts';
+import { WebhookDispatcher, WebhookService } from '../domain/webhooks.ts';
 import { TokenVerifier } from '../http/auth.ts';
 import { makeDocumentClient, makeS3Client } from './clients.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { DynamoFileIndex } from './dynamo-file-index.ts';
+import { DynamoFileRequestStore } from './dynamo-file-request-store.ts';
+import { DynamoWebhookStore } from './dynamo-webhook-store.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
+import { dnsHostResolver, HttpWebhookSender } from './http-webhook-sender.ts';
 import { LambdaThumbnailer } from './lambda-thumbnailer.ts';
 import { S3FileStore } from './s3-file-store.ts';
 import { SharpImageProcessor } from './sharp-image-processor.ts';
@@ -22,8 +28,10 @@ import { SharpImageProcessor } from './sharp-image-processor.ts';
 export interface App {
   config: Config;
   files: FilesService;
+  fileRequests: FileRequestsService;
   tokens: TokenVerifier;
   links: ContentLinks;
+  webhooks: WebhookService;
 }
 
 const overrides: { events?: EventPublisher; thumbnails?: Thumbnailer } = {};
@@ -59,34 +67,33 @@ function thumbnailer(cfg: Config, store: S3FileStore): Thumbnailer {
   return new ThumbnailMaker(store, imageProcessor(cfg), cfg.thumbnailMaxInputBytes);
 }
 
-/** Until the file-request store is wired in: no request is ever open. */
-const noOpenRequests: FileRequestGate = {
-  assertOpenFor: async () => {
-    throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id for this owner' }]);
-  },
-  addFiles: async () => {
-    throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id for this owner' }]);
-  },
-};
-
 async function build(): Promise<App> {
   const cfg = config();
   const sealer = new Sealer(await signingSecret(cfg));
   const store = new S3FileStore(makeS3Client(cfg), cfg.bucket);
   const links = new ContentLinks(sealer, cfg.downloadUrlTtlSeconds);
+  const db = makeDocumentClient(cfg);
+  const events = overrides.events ?? new EventBridgePublisher(cfg.eventBus, cfg.region);
+  const fileRequests = new FileRequestsService({ store: new DynamoFileRequestStore(db, cfg.table), events, sealer });
   const files = new FilesService({
     store,
-    index: new DynamoFileIndex(makeDocumentClient(cfg), cfg.table),
-    events: overrides.events ?? new EventBridgePublisher(cfg.eventBus, cfg.region),
+    index: new DynamoFileIndex(db, cfg.table),
+    events,
     images: imageProcessor(cfg),
     thumbnails: thumbnailer(cfg, store),
-    fileRequests: noOpenRequests,
+    fileRequests,
     links,
     sealer,
     inlineResponseMaxBytes: cfg.inlineResponseMaxBytes,
     redirectTtlSeconds: cfg.redirectUrlTtlSeconds,
   });
-  return { config: cfg, files, tokens: new TokenVerifier(cfg.jwt), links };
+  const webhooks = new WebhookService({
+    store: new DynamoWebhookStore(db, cfg.table),
+    resolver: dnsHostResolver,
+    sealer,
+    allowPrivateTargets: cfg.webhooks.allowPrivateTargets,
+  });
+  return { config: cfg, files, fileRequests, tokens: new TokenVerifier(cfg.jwt), links, webhooks };
 }
 
 /** Builds once; a failed build is retried by the next call. */
@@ -103,6 +110,31 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 /** The API functions' App, built on first use. */
 export const app = once(build);
+
+/** What the expiry consumer needs: storage, the index and the bus. */
+export const expiryApp = once(async () => {
+  const cfg = config();
+  return new ExpiryService(
+    new S3FileStore(makeS3Client(cfg), cfg.bucket),
+    new DynamoFileIndex(makeDocumentClient(cfg), cfg.table),
+    overrides.events ?? new EventBridgePublisher(cfg.eventBus, cfg.region),
+  );
+});
+
+/** What the webhook consumers (deliver-webhooks, retry-webhooks) need: the table, HTTP out, the dead-letter queue. */
+export const webhookDeliveryApp = once(async () => {
+  const cfg = config();
+  return new WebhookDispatcher({
+    store: new DynamoWebhookStore(makeDocumentClient(cfg), cfg.table),
+    sender: new HttpWebhookSender({
+      timeoutMs: cfg.webhooks.timeoutSeconds * 1000,
+      allowPrivateTargets: cfg.webhooks.allowPrivateTargets,
+    }),
+    deadLetters: deadLetterQueue(cfg),
+    retryDelaysSeconds: cfg.webhooks.retryDelaysSeconds,
+    timeoutSeconds: cfg.webhooks.timeoutSeconds,
+  });
+});
 
 /** What the thumbnail function needs: storage and sharp, nothing else. */
 export const thumbnailApp = once(async () => {

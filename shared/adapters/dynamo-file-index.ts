@@ -3,7 +3,6 @@
  * a seek condition (`sort < after`), so its cost is the page, whatever the tenant holds. Writes are single-item
  * conditional puts: no transactions (the local DynamoDB server has none) and no read-modify-write races.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -12,6 +11,7 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { guarded, isConditionFailure } from './dynamo-support.ts';
 import { InternalError } from '../domain/errors.ts';
 import type { FileRecord } from '../domain/file.ts';
 import {
@@ -302,7 +302,7 @@ export class DynamoFileIndex implements FileIndex {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') {
+      if (isConditionFailure(error)) {
         throw conflict();
       }
       throw new InternalError('index write failed', { cause: error });
@@ -321,11 +321,7 @@ export class DynamoFileIndex implements FileIndex {
     }
   }
 
-  async #call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw new InternalError('index operation failed', { cause: error });
-    }
+  #call<T>(fn: () => Promise<T>): Promise<T> {
+    return guarded('index operation', fn);
   }
 }

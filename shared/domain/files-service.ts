@@ -38,6 +38,7 @@ import {
   type FileRequestGate,
   type ObjectHandle,
 } from './ports.ts';
+import { publishAfterCommit, type ErrorReporter } from './publishing.ts';
 import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, RecordType } from './schemas.ts';
 import type { Sealer } from './sealing.ts';
 import { ImageUnreadableError, isImageMime, thumbnailFormat, type ImageProcessor, type ThumbnailFormat } from './images.ts';
@@ -97,13 +98,9 @@ export interface FilesServiceDeps {
   redirectTtlSeconds: number;
   now?: () => Date;
   /** Where failures that must not fail the request are reported (ids and types only). Default: stderr. */
-  reportError?: (what: string, error: unknown, context: Record<string, unknown>) => void;
+  reportError?: ErrorReporter;
 }
 
-const defaultReport = (what: string, error: unknown, context: Record<string, unknown>) => {
-  // Only the error's class: SDK messages can echo request data.
-  console.error(JSON.stringify({ level: 'ERROR', what, error: (error as Error)?.name ?? 'unknown', ...context }));
-};
 
 /** The Content-Type a file is served with, by the route and by storage redirects alike. */
 export const servedContentType = (mimeType: string) =>
@@ -136,7 +133,7 @@ export class FilesService {
   /** All or nothing: every file is stored, or none is. `id` is a client-chosen id (one file only). */
   async createFiles(caller: Caller, files: NewFile[], options: UploadOptions, id?: string): Promise<FileRecord[]> {
     const ownerId = resolveOwner(caller, options.ownerId);
-    const requestId = options.fileRequestId;
+    const requestId = options.fileRequestId?.toLowerCase();
     if (requestId !== undefined) await this.#d.fileRequests.assertOpenFor(caller.tenantId, requestId, ownerId);
     const now = this.#now();
     const createdAt = now.toISOString();
@@ -162,7 +159,7 @@ export class FilesService {
         category: file.category ?? options.category ?? 'user_document',
         recordType: file.recordType !== undefined ? file.recordType : (options.recordType ?? null),
         entity: options.entity ?? null,
-        fileRequestId: options.fileRequestId ?? null,
+        fileRequestId: requestId ?? null,
         state: 'active',
         imageWidth: infos[i]?.width ?? null,
         imageHeight: infos[i]?.height ?? null,
@@ -499,24 +496,10 @@ export class FilesService {
     throw new ConflictError('This file id already holds different content');
   }
 
-  /**
-   * Events go out after the change is committed. A failed publish must not turn a committed change into an
-   * error (the client would retry and duplicate the upload), so it is retried, then reported without data.
-   */
-  async #publish(events: DomainEvent[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#d.events.publish(events);
-        return;
-      } catch (error) {
-        if (attempt >= MAX_WRITE_ATTEMPTS) {
-          (this.#d.reportError ?? defaultReport)('event publish failed', error, { types: events.map((e) => e.type) });
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-    }
+  #publish(events: DomainEvent[]): Promise<void> {
+    return publishAfterCommit(this.#d.events, events, this.#d.reportError);
   }
+
 
   /** The record if it exists and has not expired. */
   async #live(tenantId: string, id: string): Promise<FileRecord | null> {

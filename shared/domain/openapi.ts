@@ -12,6 +12,24 @@ import {
   UploadFields,
   UploadJsonBody,
 } from './schemas.ts';
+import {
+  CreateFileRequestBody,
+  FileRequestList,
+  FileRequestResource,
+  ListFileRequestsQuery,
+  PatchFileRequestBody,
+} from './file-requests.ts';
+import {
+  CreateWebhookBody,
+  DeliveriesQuery,
+  DeliveryList,
+  DeliveryResource,
+  PatchWebhookBody,
+  WebhookCreated,
+  WebhookList,
+  WebhookPayload,
+  WebhookResource,
+} from './webhooks.ts';
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +100,18 @@ function buildDocument(): Json {
         PatchFileBody: schema(PatchFileBody, 'input'),
         Error: schema(ErrorBody),
         Health: schema(Health),
+        FileRequest: schema(FileRequestResource),
+        FileRequestList: schema(FileRequestList),
+        CreateFileRequestBody: schema(CreateFileRequestBody, 'input'),
+        PatchFileRequestBody: schema(PatchFileRequestBody, 'input'),
+        Webhook: schema(WebhookResource),
+        WebhookCreated: schema(WebhookCreated),
+        WebhookList: schema(WebhookList),
+        CreateWebhookBody: schema(CreateWebhookBody, 'input'),
+        PatchWebhookBody: schema(PatchWebhookBody, 'input'),
+        WebhookDelivery: schema(DeliveryResource),
+        WebhookDeliveryList: schema(DeliveryList),
+        WebhookEvent: schema(WebhookPayload),
       },
     },
     security: [{ bearer: [] }],
@@ -169,6 +199,125 @@ function buildDocument(): Json {
       '/v1/files/{id}/restore': {
         parameters: [idParam],
         post: { operationId: 'restoreFile', responses: { 200: { description: 'Active again', content: jsonContent('File') }, ...errors(401, 403, 404, 422) } },
+      },
+      '/v1/file-requests': {
+        post: {
+          operationId: 'createFileRequest',
+          summary: 'Ask a patient for files (provider, admin, service)',
+          requestBody: { required: true, content: jsonContent('CreateFileRequestBody') },
+          responses: { 201: { description: 'Created, status `open`', content: jsonContent('FileRequest') }, ...errors(400, 401, 403, 415, 422) },
+        },
+        get: {
+          operationId: 'listFileRequests',
+          summary: 'List file requests, newest first (cursor pages); patients see only theirs',
+          parameters: queryParameters(ListFileRequestsQuery),
+          responses: { 200: { description: 'A page', content: jsonContent('FileRequestList') }, ...errors(401, 422) },
+        },
+      },
+      '/v1/file-requests/{id}': {
+        parameters: [idParam],
+        get: {
+          operationId: 'getFileRequest',
+          responses: { 200: { description: 'The file request', content: jsonContent('FileRequest') }, ...errors(401, 404, 422) },
+        },
+        patch: {
+          operationId: 'updateFileRequest',
+          summary: 'Staff change message or status; the patient asked may mark an open request fulfilled',
+          requestBody: { required: true, content: jsonContent('PatchFileRequestBody') },
+          responses: {
+            200: { description: 'Updated', content: jsonContent('FileRequest') },
+            ...errors(400, 401, 403, 404, 415, 422),
+            409: { description: 'Changed concurrently too often; try again', content: jsonContent('Error') },
+          },
+        },
+      },
+      ...webhookPaths(),
+    },
+    webhooks: {
+      event: {
+        post: {
+          operationId: 'webhookEvent',
+          summary: 'What MedFiles POSTs to a registered webhook URL',
+          description:
+            'Signed per the Standard Webhooks specification (verify with the `standardwebhooks` package and the ' +
+            "webhook's secret). 2xx is success; anything else, a redirect (never followed), a timeout or a refused " +
+            'connection is retried after each of `MEDFILES_WEBHOOK_RETRY_DELAYS` (default 1 min, 5 min, 30 min, 2 h, ' +
+            '6 h, 18 h: 7 attempts), then the delivery is `failed` and dead-lettered. Every attempt of one event ' +
+            'carries the same `webhook-id`; deduplicate on it.',
+          security: [],
+          parameters: [
+            { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' }, description: 'The event id, identical on every attempt' },
+            { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' }, description: 'Seconds since the epoch, at the attempt' },
+            {
+              name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' },
+              description: '`v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`',
+            },
+          ],
+          requestBody: { required: true, content: jsonContent('WebhookEvent') },
+          responses: { 200: { description: 'Any 2xx acknowledges the delivery' } },
+        },
+      },
+    },
+  };
+}
+
+const deliveryIdParam = { name: 'deliveryId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const adminsOnly = 'Admin and service only (403 for other roles).';
+
+function webhookPaths(): Json {
+  return {
+    '/v1/webhooks': {
+      post: {
+        operationId: 'createWebhook',
+        summary: 'Register a webhook; the answer holds its signing secret, shown only here',
+        description: `${adminsOnly} Deployed stacks refuse URLs whose host is, or resolves to, a loopback, private, link-local or other non-public address.`,
+        requestBody: { required: true, content: jsonContent('CreateWebhookBody') },
+        responses: { 201: { description: 'Registered, active', content: jsonContent('WebhookCreated') }, ...errors(400, 401, 403, 415, 422) },
+      },
+      get: {
+        operationId: 'listWebhooks',
+        summary: "The tenant's webhooks, oldest first (at most 50; no secrets)",
+        description: adminsOnly,
+        responses: { 200: { description: 'All of them', content: jsonContent('WebhookList') }, ...errors(401, 403) },
+      },
+    },
+    '/v1/webhooks/{id}': {
+      parameters: [idParam],
+      get: {
+        operationId: 'getWebhook',
+        description: adminsOnly,
+        responses: { 200: { description: 'The webhook (no secret)', content: jsonContent('Webhook') }, ...errors(401, 403, 404, 422) },
+      },
+      patch: {
+        operationId: 'updateWebhook',
+        summary: 'Change url, events, active or description',
+        description: `${adminsOnly} An inactive webhook receives nothing; its pending deliveries fail.`,
+        requestBody: { required: true, content: jsonContent('PatchWebhookBody') },
+        responses: { 200: { description: 'Updated', content: jsonContent('Webhook') }, ...errors(400, 401, 403, 404, 415, 422) },
+      },
+      delete: {
+        operationId: 'deleteWebhook',
+        description: `${adminsOnly} Nothing more is sent to it, pending retries included.`,
+        responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 422) },
+      },
+    },
+    '/v1/webhooks/{id}/deliveries': {
+      parameters: [idParam],
+      get: {
+        operationId: 'listWebhookDeliveries',
+        summary: "A webhook's deliveries, newest first (cursor pages)",
+        description: adminsOnly,
+        parameters: queryParameters(DeliveriesQuery),
+        responses: { 200: { description: 'A page', content: jsonContent('WebhookDeliveryList') }, ...errors(401, 403, 404, 422) },
+      },
+    },
+    '/v1/webhooks/{id}/deliveries/{deliveryId}/retry': {
+      parameters: [idParam, deliveryIdParam],
+      post: {
+        operationId: 'retryWebhookDelivery',
+        summary: 'Send a delivery again: pending, due now, with a fresh attempt budget',
+        description: `${adminsOnly} Any status may be retried; the webhook must be active (else 422). The retry poller sends it within a minute.`,
+        responses: { 202: { description: 'Scheduled', content: jsonContent('WebhookDelivery') }, ...errors(401, 403, 404, 422) },
       },
     },
   };

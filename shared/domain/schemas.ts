@@ -155,6 +155,16 @@ export const FilesCreated = z.object({ files: z.array(FileResource) }).meta({ id
 
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** `limit` of every list route: 1–100, default 25. */
+export const PageLimit = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+  .transform(Number)
+  .pipe(z.number().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100'))
+  .default(25);
+/** `cursor` of every list route: opaque, from the previous page. */
+export const PageCursor = z.string().max(4096).optional();
+
 export const LIST_SORTS = ['createdAt', 'originalName', 'size'] as const;
 export const ListQuery = z
   .object({
@@ -168,13 +178,8 @@ export const ListQuery = z
     includeShared: boolString.default(false),
     sort: z.enum(LIST_SORTS).default('createdAt'),
     order: z.enum(['asc', 'desc']).default('desc'),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-      .transform(Number)
-      .pipe(z.number().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100'))
-      .default(25),
-    cursor: z.string().max(4096).optional(),
+    limit: PageLimit,
+    cursor: PageCursor,
   })
   .strict()
   .refine((q) => (q.entityType === undefined) === (q.entityId === undefined), {

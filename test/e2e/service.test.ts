@@ -29,6 +29,17 @@ const CONTRACT_ROUTES = [
   'GET /v1/files/{id}/content',
   'PUT /v1/files/{id}/content',
   'POST /v1/files/{id}/restore',
+  'POST /v1/file-requests',
+  'GET /v1/file-requests',
+  'GET /v1/file-requests/{id}',
+  'PATCH /v1/file-requests/{id}',
+  'POST /v1/webhooks',
+  'GET /v1/webhooks',
+  'GET /v1/webhooks/{id}',
+  'PATCH /v1/webhooks/{id}',
+  'DELETE /v1/webhooks/{id}',
+  'GET /v1/webhooks/{id}/deliveries',
+  'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry',
 ];
 
 const tenant = newTenant('service');

@@ -1,6 +1,7 @@
 /** The deployed API is the route table: one route and one Lambda function per entry, nothing more. */
 import { describe, expect, it } from 'vitest';
 import { routes, workers } from '../../shared/routes.ts';
+import { consumers } from '../../shared/events.ts';
 import { logicalIdOf, synthMedFiles } from './synth.ts';
 
 const { stack, template } = synthMedFiles();
@@ -45,7 +46,7 @@ describe('routes', () => {
   });
 
   it('has one function per entry and no others', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + workers.length);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + workers.length + consumers.length);
     expect([...stack.routeFunctions.keys()].sort()).toEqual(routes.map((r) => r.name).sort());
     expect([...stack.workerFunctions.keys()].sort()).toEqual(workers.map((w) => w.name).sort());
   });

@@ -46,7 +46,11 @@ describe('local/sam-env.ts', () => {
   const env = buildSamEnv(localTemplate, settings);
 
   it('writes an entry for every function, keyed by logical id', () => {
-    const ids = [...local.stack.routeFunctions.values(), ...local.stack.workerFunctions.values()].map((fn) =>
+    const ids = [
+      ...local.stack.routeFunctions.values(),
+      ...local.stack.workerFunctions.values(),
+      ...local.stack.consumerFunctions.values(),
+    ].map((fn) =>
       logicalIdOf(fn.function),
     );
     expect(Object.keys(env).sort()).toEqual(ids.sort());

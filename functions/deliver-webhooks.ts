@@ -1,0 +1,27 @@
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { webhookDeliveryApp } from '../shared/adapters/app.ts';
+import { BusEventDetail, type RunSummary } from '../shared/domain/webhooks.ts';
+import { EVENT_SOURCE } from '../shared/events.ts';
+
+/**
+ * The EventBridge event of the rule on source `medfiles` (the local bus sends the same shape). Only `source` and
+ * `detail` are read; the envelope's other fields (`id`, `detail-type`, `time`, ...) may be present.
+ */
+const DeliverWebhooksEvent = z.object({ source: z.literal(EVENT_SOURCE), detail: BusEventDetail });
+
+/**
+ * Every bus event → a delivery per active webhook of the event's tenant that wants its type, each attempted at
+ * once (8 receivers at a time). What fails or is left over is retried by retry-webhooks. Throws only when the
+ * deliveries cannot be recorded, so the bus redelivers the event (which creates only the missing ones).
+ */
+export const handler = async (event: unknown, context?: Context): Promise<RunSummary> => {
+  const { detail } = DeliverWebhooksEvent.parse(event);
+  const summary = await (await webhookDeliveryApp()).deliverEvent(detail, {
+    remainingMs: typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined,
+  });
+  if (summary.created > 0) {
+    console.log(JSON.stringify({ level: 'INFO', what: 'webhook deliveries', eventId: detail.id, eventType: detail.type, ...summary }));
+  }
+  return summary;
+};

@@ -1,0 +1,17 @@
+import type { Context } from 'aws-lambda';
+import { webhookDeliveryApp } from '../shared/adapters/app.ts';
+import type { RunSummary } from '../shared/domain/webhooks.ts';
+
+/**
+ * Schedule (every 60 s deployed, every second locally) → every pending delivery that is due is claimed and
+ * attempted. The event itself is ignored: "now" is the clock's.
+ */
+export const handler = async (_event: unknown, context?: Context): Promise<RunSummary> => {
+  const summary = await (await webhookDeliveryApp()).retryDue({
+    remainingMs: typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined,
+  });
+  if (summary.attempted + summary.failed + summary.errors > 0) {
+    console.log(JSON.stringify({ level: 'INFO', what: 'webhook retries', ...summary }));
+  }
+  return summary;
+};
