@@ -8,8 +8,11 @@
  * 3. a list page of 25 in a tenant with 10,000 files vs. one with 100 (≤ 1.3×), for each sort order
  * 4. a fresh 200x140 thumbnail of a 12-megapixel JPEG through the API vs. a bare sharp resize of the same bytes
  *    here (≤ 1.5×), and a cached thumbnail vs. a fresh one (≥ 10× faster)
+ * 5. the time from an upload's response to the webhook's receipt of its file.created (median of 20; < 1 s)
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +146,45 @@ try {
   const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   rows.push({ name: 'API fresh thumbnail 200x140 of 12 MP JPEG', ms: med(fresh), baselineName: 'bare sharp resize here', baselineMs: med(bareTimes), target: 1.5 });
   rows.push({ name: 'API cached thumbnail', ms: med(cached), baselineName: 'fresh thumbnail', baselineMs: med(fresh), target: 10, atLeast: true });
+
+  // 5. Upload response → webhook receipt, through the in-process bus and the delivery consumer.
+  const adminAuth = `Bearer ${await mintToken(secret, { sub: 'bench-admin', tenant: 'hooks', role: 'admin' })}`;
+  const receipts = new Map<string, number>();
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const event = JSON.parse(body) as { data: { fileId: string } };
+      receipts.set(event.data.fileId, performance.now());
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const registered = await http(`${api.url}/v1/webhooks`, {
+    method: 'POST',
+    headers: { authorization: adminAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: hookUrl, events: ['file.created'] }),
+  });
+  if (registered.status !== 201) throw new Error(`webhook registration answered ${registered.status}`);
+  const latencies: number[] = [];
+  const tiny = JSON.stringify({ files: [{ name: 'n.txt', contents: Buffer.from('note').toString('base64') }] });
+  for (let i = 0; i < 20; i++) {
+    const res = await http(`${api.url}/v1/files`, { method: 'POST', headers: { authorization: adminAuth, 'content-type': 'application/json' }, body: tiny });
+    const answered = performance.now();
+    const fileId = (JSON.parse(res.body.toString()) as { files: { id: string }[] }).files[0]!.id;
+    const deadline = answered + 10_000;
+    while (!receipts.has(fileId) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    if (!receipts.has(fileId)) throw new Error('webhook not received within 10 s');
+    latencies.push(receipts.get(fileId)! - answered);
+  }
+  receiver.close();
+  latencies.sort((a, b) => a - b);
+  const webhookMs = latencies[10]!;
+  process.stdout.write(
+    `${webhookMs < 1000 ? 'PASS' : 'MISS'}  upload response → webhook receipt: median ${webhookMs.toFixed(1)} ms of 20 ` +
+      `(min ${latencies[0]!.toFixed(1)}, max ${latencies.at(-1)!.toFixed(1)}; target < 1000 ms)\n`,
+  );
 } finally {
   const ok = report(rows);
   await api.stop();

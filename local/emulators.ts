@@ -1,5 +1,5 @@
-/** Starts the embedded S3- and DynamoDB-compatible servers in a child process (see emulators-process.ts). */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Starts the embedded S3- and DynamoDB-compatible servers, each in a child process (see emulators-process.ts). */
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -20,43 +20,60 @@ export interface EmulatorOptions {
 
 const script = fileURLToPath(new URL('./emulators-process.ts', import.meta.url));
 
-export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', '--import', 'tsx', script],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        EMU_DATA_DIR: options.dataDir ?? '',
-        EMU_S3_PORT: String(options.s3Port ?? 0),
-        EMU_DYNAMODB_PORT: String(options.dynamodbPort ?? 0),
-        EMU_HOST: options.host ?? '127.0.0.1',
-      },
+async function startOne(kind: 's3' | 'dynamodb', port: number, options: EmulatorOptions) {
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      EMU_KIND: kind,
+      EMU_DATA_DIR: options.dataDir ?? '',
+      EMU_PORT: String(port),
+      EMU_HOST: options.host ?? '127.0.0.1',
     },
-  );
-  const endpoints = await new Promise<{ s3: string; dynamodb: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the local S3/DynamoDB servers did not start within 30 s')), 30_000);
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  const name = kind === 's3' ? 'S3' : 'DynamoDB';
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the local ${name} server did not start within 30 s`)), 30_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the local S3/DynamoDB servers exited (code ${code}); is a port in use?`));
+      reject(new Error(`the local ${name} server exited (code ${code}); is port ${port} in use?`));
     });
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
       try {
-        resolve(JSON.parse(line));
+        resolve((JSON.parse(line) as { endpoint: string }).endpoint);
       } catch {
-        reject(new Error(`unexpected output from the local servers: ${line.slice(0, 200)}`));
+        reject(new Error(`unexpected output from the local ${name} server: ${line.slice(0, 200)}`));
       }
     });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
   });
+  return { endpoint, stop };
+}
+
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const [s3, dynamodb] = await Promise.allSettled([
+    startOne('s3', options.s3Port ?? 0, options),
+    startOne('dynamodb', options.dynamodbPort ?? 0, options),
+  ]);
+  if (s3.status === 'rejected' || dynamodb.status === 'rejected') {
+    if (s3.status === 'fulfilled') await s3.value.stop();
+    if (dynamodb.status === 'fulfilled') await dynamodb.value.stop();
+    throw (s3.status === 'rejected' ? s3.reason : (dynamodb as PromiseRejectedResult).reason) as Error;
+  }
   return {
-    ...endpoints,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    s3: s3.value.endpoint,
+    dynamodb: dynamodb.value.endpoint,
+    stop: async () => {
+      await Promise.all([s3.value.stop(), dynamodb.value.stop()]);
+    },
   };
 }
