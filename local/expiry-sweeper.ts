@@ -12,7 +12,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { EXPIRY_PARTITION } from '../shared/adapters/dynamo-file-index.ts';
 import { SCHEDULE_INDEX, TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 import { TTL_PRINCIPAL } from '../shared/adapters/ttl-stream.ts';
@@ -26,8 +26,19 @@ export interface SweeperOptions {
   log: (line: string) => void;
 }
 
-/** One sweep: returns how many items it removed. */
-export async function sweepOnce(options: Omit<SweeperOptions, 'everySeconds'>, now = new Date()): Promise<number> {
+export interface SweepResult {
+  /** Items removed by this sweep. */
+  removed: number;
+  /** Removals the consumer reported as failed: handed to it again by the next sweep (the stream retries too). */
+  failed: DynamoDBRecord[];
+}
+
+/** One sweep: removes what is due and hands the removals, plus `carried` failures, to the consumers. */
+export async function sweepOnce(
+  options: Omit<SweeperOptions, 'everySeconds'>,
+  now = new Date(),
+  carried: DynamoDBRecord[] = [],
+): Promise<SweepResult> {
   const { db, table } = options;
   const targets = options.consumers.filter((c) => c.def.trigger.kind === 'ttl-removals');
   const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -66,11 +77,22 @@ export async function sweepOnce(options: Omit<SweeperOptions, 'everySeconds'>, n
     start = page.LastEvaluatedKey;
   } while (start);
 
+  const removed = records.length;
+  records.push(...carried);
+  const failed = new Map<string, DynamoDBRecord>();
   if (records.length > 0) {
     const event: DynamoDBStreamEvent = { Records: records };
-    for (const target of targets) await target.handler(event, {} as never);
+    for (const target of targets) {
+      const response = (await target.handler(event, {} as never).catch(() => ({
+        batchItemFailures: records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })),
+      }))) as DynamoDBBatchResponse | undefined;
+      for (const { itemIdentifier } of response?.batchItemFailures ?? []) {
+        const record = records.find((r) => r.dynamodb?.SequenceNumber === itemIdentifier);
+        if (record) failed.set(itemIdentifier, record);
+      }
+    }
   }
-  return records.length;
+  return { removed, failed: [...failed.values()] };
 }
 
 function removal(keys: Record<string, AttributeValue>, oldImage: Record<string, AttributeValue>, now: Date): DynamoDBRecord {
@@ -95,9 +117,14 @@ function removal(keys: Record<string, AttributeValue>, oldImage: Record<string, 
 /** Sweeps every `everySeconds` until the returned stop function is called. */
 export function startExpirySweeper(options: SweeperOptions): () => Promise<void> {
   let running: Promise<unknown> | undefined;
+  let retry: DynamoDBRecord[] = [];
   const timer = setInterval(() => {
     if (running) return;
-    running = sweepOnce(options)
+    running = sweepOnce(options, new Date(), retry)
+      .then((result) => {
+        retry = result.failed;
+        if (retry.length > 0) options.log(`expiry: ${retry.length} removal(s) failed; retrying on the next sweep`);
+      })
       .catch((error: unknown) => options.log(`expiry sweeper failed (${(error as Error)?.name})`))
       .finally(() => (running = undefined));
   }, options.everySeconds * 1000);

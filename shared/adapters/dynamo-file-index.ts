@@ -145,6 +145,20 @@ export class DynamoFileIndex implements FileIndex {
     return out.Item && out.Item.kind === 'file' ? fromItem(out.Item) : null;
   }
 
+  async holds(tenantId: string, id: string): Promise<boolean> {
+    const out = await this.#call(() =>
+      this.db.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: filePk(tenantId, id), sk: FILE_SK },
+          ProjectionExpression: 'pk',
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item !== undefined;
+  }
+
   async create(file: FileRecord): Promise<void> {
     await this.#put(toItem(file), 'attribute_not_exists(pk)', {}, () => new AlreadyExistsError());
   }

@@ -51,7 +51,8 @@ function looksLikeText(bytes: Uint8Array): boolean {
   }
   // Tabs, line breaks and form feeds are text; other C0 controls, DEL and NUL mean binary.
   if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) return false;
-  return !MARKUP.test(text.replace(/^\uFEFF/, '').slice(0, 4096));
+  // The whole text (at most the inline limit): markup further in would still be markup to a browser.
+  return !MARKUP.test(text.replace(/^\uFEFF/, ''));
 }
 
 export interface TypeCheck {

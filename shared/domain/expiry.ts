@@ -40,10 +40,17 @@ export class ExpiryService {
     private readonly events: EventPublisher,
   ) {}
 
-  /** Removes what remains of an expired file (bytes, thumbnails, share markers) and says so. Idempotent. */
+  /**
+   * Removes what remains of an expired file (bytes, thumbnails, share markers) and says so. Idempotent.
+   * A client-chosen id can be uploaded to again once its record is gone: if the id already holds a new file or
+   * an upload's claim, its storage and partition are the new file's and are left alone (a new upload clears
+   * the old leftovers itself before it writes).
+   */
   async expire(file: ExpiredFile): Promise<void> {
-    await this.store.deletePrefix(fileKeyPrefix(file.tenantId, file.id));
-    await this.index.remove(file.tenantId, file.id);
+    if (!(await this.index.holds(file.tenantId, file.id))) {
+      await this.store.deletePrefix(fileKeyPrefix(file.tenantId, file.id));
+      await this.index.remove(file.tenantId, file.id);
+    }
     await this.events.publish([
       { type: 'file.expired', tenantId: file.tenantId, data: { fileId: file.id, ownerId: file.ownerId } },
     ]);

@@ -392,7 +392,8 @@ const full = () =>
 function pastDueAt(input: unknown, now: Date): FieldIssue[] {
   const raw = typeof input === 'object' && input !== null ? (input as { dueAt?: unknown }).dueAt : undefined;
   const parsed = DueAt.safeParse(raw);
-  return parsed.success && parsed.data <= now.toISOString() ? [{ path: 'dueAt', message: 'must be in the future' }] : [];
+  // Compared as instants: ISO strings of years past 9999 ('+010000-…') do not sort as times.
+  return parsed.success && Date.parse(parsed.data) <= now.getTime() ? [{ path: 'dueAt', message: 'must be in the future' }] : [];
 }
 
 /** A cursor only continues the query that made it (same caller and filters), and never a files cursor. */

@@ -97,6 +97,8 @@ export interface FileIndex {
   replace(file: FileRecord, expectedVersion: number): Promise<void>;
   /** Removes a record and everything in its partition (share markers). */
   remove(tenantId: string, id: string): Promise<void>;
+  /** Whether the id holds any record now: a file in any state, or a claim of an upload in progress. */
+  holds(tenantId: string, id: string): Promise<boolean>;
   /** Makes the share markers of `file` match its `sharedWith` (and its current name/size for sorting). */
   syncShares(file: FileRecord, previouslySharedWith: readonly string[]): Promise<void>;
   list(plan: ListPlan): Promise<ListPage>;

@@ -173,7 +173,8 @@ export const ListQuery = z
     entityId: z.string().min(1).max(128).regex(/^[^\p{C}]+$/u, 'must be printable').optional(),
     category: Category.optional(),
     recordType: RecordType.optional(),
-    fileRequestId: Uuid.optional(),
+    // Stored in lower case (ids from paths and uploads are); compared as such.
+    fileRequestId: Uuid.transform((v) => v.toLowerCase()).optional(),
     state: z.enum(['active', 'archived', 'all']).default('active'),
     includeShared: boolString.default(false),
     sort: z.enum(LIST_SORTS).default('createdAt'),

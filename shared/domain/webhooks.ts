@@ -808,7 +808,12 @@ export class WebhookDispatcher {
             : await this.#abandon(item, webhook ? 'webhook inactive' : 'webhook deleted', webhook !== null);
           count(summary, handled);
           if (handled.unreachable) {
-            summary.deferred += items.length - i - 1;
+            // The rest of this receiver's due deliveries step aside (a lease, as if claimed, with no attempt
+            // counted), so a dead receiver's backlog cannot fill every poll and starve other tenants' retries.
+            const rest = items.slice(i + 1);
+            summary.deferred += rest.length;
+            const until = this.#leaseFrom(this.#now());
+            await mapLimit(rest, this.#concurrency, (r) => this.#d.store.claimDelivery(r, r.version, until).catch(() => null));
             return;
           }
         } catch (error) {

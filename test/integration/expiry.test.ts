@@ -75,7 +75,7 @@ describe('expiry', () => {
     const batches: DynamoDBStreamEvent[] = [];
     const events = new RecordingPublisher();
     const expiry = new ExpiryService(store, index, events);
-    const removed = await sweepOnce(
+    const { removed } = await sweepOnce(
       {
         db: raw,
         table: clients.table,
@@ -126,6 +126,39 @@ describe('expiry', () => {
     expect(batches.flatMap((b) => expiredFilesOf(b)).filter((e) => e.file.tenantId === tenantId)).toEqual([]);
     const expiry = new ExpiryService(store, index, new RecordingPublisher());
     await expect(expiry.expire({ tenantId, id: '0193a5c2-7e4b-7000-8000-0000000000ee', ownerId: 'p1' })).resolves.toBeUndefined();
+  });
+
+  it('leaves a reused id alone: a new upload of the same id keeps its bytes when the old one expires late', async () => {
+    const id = '0193a5c2-7e4b-7000-8000-0000000000d1';
+    const fresh = fileRecord({ tenantId, id, ownerId: 'p1', expiresAt: null });
+    await index.create(fresh);
+    await store.put(contentKey(tenantId, id), Buffer.from('new bytes'), { contentType: 'text/plain', contentDisposition: 'attachment', sha256: 'cc'.repeat(32) });
+    const events = new RecordingPublisher();
+    // The stream handler for the id's previous, expired file runs only now.
+    await new ExpiryService(store, index, events).expire({ tenantId, id, ownerId: 'p1' });
+    expect(await index.get(tenantId, id)).not.toBeNull();
+    await clients.s3.send(new HeadObjectCommand({ Bucket: clients.bucket, Key: contentKey(tenantId, id) }));
+    expect(events.events).toEqual([{ type: 'file.expired', tenantId, data: { fileId: id, ownerId: 'p1' } }]);
+  });
+
+  it('hands a failed removal to the consumer again on the next sweep', async () => {
+    const due = fileRecord({ tenantId, ownerId: 'p3', expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await index.create(due);
+    let calls = 0;
+    const flaky = [{
+      def: consumerDef,
+      handler: async (event: unknown) => {
+        const mine = (event as DynamoDBStreamEvent).Records.filter((r) => JSON.stringify(r.dynamodb?.OldImage).includes(due.id));
+        if (mine.length > 0) calls++;
+        // The first time, this file's removal fails (storage down, say).
+        return { batchItemFailures: calls === 1 ? mine.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })) : [] };
+      },
+    }];
+    const first = await sweepOnce({ db: raw, table: clients.table, log: () => undefined, consumers: flaky }, new Date());
+    expect(first.failed.map((r) => JSON.stringify(r.dynamodb?.OldImage))).toEqual([expect.stringContaining(due.id)]);
+    const second = await sweepOnce({ db: raw, table: clients.table, log: () => undefined, consumers: flaky }, new Date(), first.failed);
+    expect(calls).toBe(2);
+    expect(second.failed).toEqual([]);
   });
 
   it('sweeps claims whose upload died, so the id is free again', async () => {

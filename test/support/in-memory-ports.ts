@@ -174,6 +174,11 @@ export class InMemoryFileIndex implements FileIndex {
     this.records.set(k, structuredClone(file));
   }
 
+  async holds(tenantId: string, id: string): Promise<boolean> {
+    await Promise.resolve();
+    return this.records.has(key(tenantId, id)) || this.claims.has(key(tenantId, id));
+  }
+
   async remove(tenantId: string, id: string): Promise<void> {
     await Promise.resolve();
     this.#enter('remove', id);

@@ -261,4 +261,9 @@ describe('refused content (415)', () => {
     expect(error.message).not.toContain('Jane');
     expect(JSON.stringify(error.details)).not.toContain('Jane');
   });
+
+  it('finds markup anywhere in a text, not only at its start', async () => {
+    const error = await refused(text(`${'a'.repeat(5000)}\n<script>alert(1)</script>\n`), 'text/plain', 'txt');
+    expect(error).toBeInstanceOf(UnsupportedMediaTypeError);
+  });
 });

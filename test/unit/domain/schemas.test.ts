@@ -185,6 +185,10 @@ describe('UploadJsonBody', () => {
 });
 
 describe('ListQuery', () => {
+  it('compares fileRequestId in lower case, as ids are stored', () => {
+    expect(ListQuery.parse({ fileRequestId: '0193A5C2-7E4B-7000-8000-00000000ABCD' }).fileRequestId).toBe('0193a5c2-7e4b-7000-8000-00000000abcd');
+  });
+
   it('has the documented defaults', () => {
     expect(parseOrThrow(ListQuery, {})).toEqual({
       state: 'active',

@@ -691,6 +691,28 @@ describe('WebhookDispatcher', () => {
     expect(summary).toMatchObject({ created: 2, attempted: 2, succeeded: 2, failed: 0, retrying: 0 });
   });
 
+  it("does not let one receiver's backlog starve other tenants' retries", async () => {
+    const dead = await register('https://dead.example/');
+    const alive = await register('https://alive.example/', ['*'], otherAdmin);
+    sender.on('https://dead.example/', () => ({ ok: false, statusCode: null, error: 'connection refused', transport: true }));
+    // 60 overdue deliveries to the dead receiver ahead of one to the live one, with polls of 20.
+    const record = (webhook: typeof dead, i: number, at: Date): DeliveryRecord => ({
+      tenantId: webhook.tenantId, webhookId: webhook.id, id: `0193a5c2-7e4b-7000-8000-${String(i).padStart(12, '0')}`,
+      eventId: `evt-${i}`, eventType: 'file.created', body: '{}', status: 'pending', attempts: 1, budgetStart: 0,
+      lastStatusCode: null, lastError: null, nextAttemptAt: at.toISOString(), createdAt: at.toISOString(),
+      updatedAt: at.toISOString(), version: 1,
+    });
+    for (let i = 0; i < 60; i++) await store.createDelivery(record(dead, i, new Date(clock.getTime() + i)));
+    await store.createDelivery(record(alive, 999, new Date(clock.getTime() + 1000)));
+    const run = dispatcher({ pollLimit: 20 });
+    for (let minute = 0; minute < 5 && sender.to('https://alive.example/').length === 0; minute++) {
+      advance(60);
+      await run.retryDue();
+    }
+    expect(sender.to('https://alive.example/'), 'the live receiver is served within a few polls').toHaveLength(1);
+    expect(sender.to('https://dead.example/').length, 'one attempt per poll at the dead one').toBeLessThanOrEqual(5);
+  });
+
   it('ignores event types outside the contract', async () => {
     await register('https://all.example/');
     expect((await dispatcher().deliverEvent(busEvent({ type: 'file.exploded' }))).created).toBe(0);
