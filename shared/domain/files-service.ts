@@ -38,7 +38,7 @@ import {
   type FileRequestGate,
   type ObjectHandle,
 } from './ports.ts';
-import { publishAfterCommit, type ErrorReporter } from './publishing.ts';
+import { publishAfterCommit, reportToStderr, type ErrorReporter } from './publishing.ts';
 import type { Category, EntityRef, FileResource, ListQuery, PatchFileBody, RecordType } from './schemas.ts';
 import type { Sealer } from './sealing.ts';
 import { ImageUnreadableError, isImageMime, thumbnailFormat, type ImageProcessor, type ThumbnailFormat } from './images.ts';
@@ -213,6 +213,9 @@ export class FilesService {
       return { file: created!, created: true };
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
+      // The id belonged to a file that has expired but is not removed yet: nothing to wait for.
+      const held = await this.#d.index.get(caller.tenantId, id);
+      if (held && isExpired(held, this.#now())) throw new ConflictError('This file id is not available yet; try again later');
       // Another upload holds the id (a retry sent twice, most likely): answer as if it had come first, once
       // it has finished; 409 only if it does not finish in time.
       const winner = await this.#awaitUpload(caller.tenantId, id);
@@ -367,9 +370,28 @@ export class FilesService {
       }
       // A concurrent rename may have copied its name after ours: converge on what the metadata says.
       if (renamed) await this.#syncStoredName(next);
-      if (renamed || patch.sharedWith !== undefined) await this.#d.index.syncShares(next, current.sharedWith);
+      if (renamed || patch.sharedWith !== undefined) await this.#syncShares(next, current.sharedWith);
       await this.#publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
       return next;
+    }
+  }
+
+  /**
+   * Share markers follow a committed change; the record is the truth (listing re-checks `sharedWith`), so a
+   * marker write that keeps failing is reported rather than turning the saved change into an error.
+   */
+  async #syncShares(file: FileRecord, previouslySharedWith: readonly string[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#d.index.syncShares(file, previouslySharedWith);
+        return;
+      } catch (error) {
+        if (attempt >= MAX_WRITE_ATTEMPTS) {
+          (this.#d.reportError ?? reportToStderr)('share markers not written', error, { fileId: file.id });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
     }
   }
 

@@ -452,6 +452,25 @@ describe('FilesService with in-memory ports', () => {
     });
   });
 
+  describe('updateFile (sharing)', () => {
+    it('answers a saved sharing change even when the share markers cannot be written, and reports it', async () => {
+      const reported: string[] = [];
+      const reporting = new FilesService({
+        store, index, events, images: new NoImageProcessor(), thumbnails: new UnusedThumbnailer(), fileRequests: requests,
+        sealer, links: new ContentLinks(sealer, 900), inlineResponseMaxBytes: 64, redirectTtlSeconds: 60, now: () => clock,
+        reportError: (what) => reported.push(what),
+      });
+      const [created] = await reporting.createFiles(provider, [file('a.txt', 'x')], { ownerId: 'patient-1' });
+      index.failOn('syncShares', () => new InternalError('index write failed'));
+      const updated = await reporting.updateFile(provider, created!.id, { sharedWith: ['patient-2'] });
+      expect(updated.sharedWith).toEqual(['patient-2']);
+      expect(index.records.get(`t1/${created!.id}`)!.sharedWith).toEqual(['patient-2']);
+      expect(reported).toEqual(['share markers not written']);
+      // The record is the truth: the patient it is shared with can read it.
+      await expect(reporting.getFile(otherPatient, created!.id)).resolves.toMatchObject({ id: created!.id });
+    });
+  });
+
   describe('updateFile (rename)', () => {
     const storedName = (id: string) => parse(store.objects.get(contentKey('t1', id))!.headers.contentDisposition).parameters.filename;
 
