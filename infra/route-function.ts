@@ -196,7 +196,8 @@ export class RouteFunction extends Construct {
           if (key) this.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
           break;
         case 'delete':
-          this.allow(['s3:DeleteObject'], [objects]);
+          // Aborting a multipart upload deletes its parts: the TTL consumer does it for uploads never completed.
+          this.allow(['s3:DeleteObject', 's3:AbortMultipartUpload'], [objects]);
           break;
         default:
           return unreachable(a);

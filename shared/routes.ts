@@ -76,6 +76,15 @@ export const routes: readonly RouteDef[] = [
     name: 'put-file-content', method: 'PUT', path: '/v1/files/{id}/content', memoryMb: 1024, timeoutSeconds: 29,
     grants: [...WRITE, 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
   },
+  // Large files go straight to storage: these two only sign URLs, then verify what arrived (streamed hash).
+  {
+    name: 'create-upload', method: 'POST', path: '/v1/uploads', memoryMb: 512, timeoutSeconds: 10,
+    grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete'],
+  },
+  {
+    name: 'complete-upload', method: 'POST', path: '/v1/uploads/{fileId}/complete', memoryMb: 1024, timeoutSeconds: 29,
+    grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
+  },
   { name: 'list-files', method: 'GET', path: '/v1/files', memoryMb: 512, timeoutSeconds: 10, grants: READ },
   { name: 'get-file', method: 'GET', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 10, grants: READ },
   {

@@ -9,6 +9,7 @@ import { ExpiryService } from '../domain/expiry.ts';
 import { FilesService } from '../domain/files-service.ts';
 import { ContentLinks } from '../domain/links.ts';
 import { FileRequestsService } from '../domain/file-requests.ts';
+import { AbandonedUploads, LargeUploadsService } from '../domain/large-uploads.ts';
 import type { EventPublisher } from '../domain/ports.ts';
 import { Sealer } from '../domain/sealing.ts';
 import { ThumbnailMaker, type Thumbnailer } from '../domain/thumbnails.ts';
@@ -18,6 +19,7 @@ import { makeDocumentClient, makeS3Client } from './clients.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { DynamoFileIndex } from './dynamo-file-index.ts';
 import { DynamoFileRequestStore } from './dynamo-file-request-store.ts';
+import { DynamoPendingUploads } from './dynamo-pending-uploads.ts';
 import { DynamoWebhookStore } from './dynamo-webhook-store.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { dnsHostResolver, HttpWebhookSender } from './http-webhook-sender.ts';
@@ -28,6 +30,8 @@ import { SharpImageProcessor } from './sharp-image-processor.ts';
 export interface App {
   config: Config;
   files: FilesService;
+  /** Large files direct to storage (`POST /v1/uploads`, `.../complete`). */
+  uploads: LargeUploadsService;
   fileRequests: FileRequestsService;
   tokens: TokenVerifier;
   links: ContentLinks;
@@ -75,11 +79,13 @@ async function build(): Promise<App> {
   const db = makeDocumentClient(cfg);
   const events = overrides.events ?? new EventBridgePublisher(cfg.eventBus, cfg.region);
   const fileRequests = new FileRequestsService({ store: new DynamoFileRequestStore(db, cfg.table), events, sealer });
+  const index = new DynamoFileIndex(db, cfg.table);
+  const images = imageProcessor(cfg);
   const files = new FilesService({
     store,
-    index: new DynamoFileIndex(db, cfg.table),
+    index,
     events,
-    images: imageProcessor(cfg),
+    images,
     thumbnails: thumbnailer(cfg, store),
     fileRequests,
     links,
@@ -93,7 +99,16 @@ async function build(): Promise<App> {
     sealer,
     allowPrivateTargets: cfg.webhooks.allowPrivateTargets,
   });
-  return { config: cfg, files, fileRequests, tokens: new TokenVerifier(cfg.jwt), links, webhooks };
+  const uploads = new LargeUploadsService({
+    store,
+    index,
+    pending: new DynamoPendingUploads(db, cfg.table),
+    events,
+    images,
+    fileRequests,
+    allowedTypes: cfg.allowedTypes,
+  });
+  return { config: cfg, files, uploads, fileRequests, tokens: new TokenVerifier(cfg.jwt), links, webhooks };
 }
 
 /** Builds once; a failed build is retried by the next call. */
@@ -119,6 +134,12 @@ export const expiryApp = once(async () => {
     new DynamoFileIndex(makeDocumentClient(cfg), cfg.table),
     overrides.events ?? new EventBridgePublisher(cfg.eventBus, cfg.region),
   );
+});
+
+/** What the TTL consumer needs to clean up uploads never completed: storage and the index. */
+export const abandonedUploadsApp = once(async () => {
+  const cfg = config();
+  return new AbandonedUploads(new S3FileStore(makeS3Client(cfg), cfg.bucket), new DynamoFileIndex(makeDocumentClient(cfg), cfg.table));
 });
 
 /** What the webhook consumers (deliver-webhooks, retry-webhooks) need: the table, HTTP out, the dead-letter queue. */

@@ -30,7 +30,8 @@ const MAX_ROUNDS = 10;
 
 type Item = Record<string, unknown>;
 
-const filePk = (tenantId: string, id: string) => `T#${tenantId}#F#${id}`;
+/** Partition of a file and of everything that belongs to it (claims, pending uploads, share markers). */
+export const filePk = (tenantId: string, id: string) => `T#${tenantId}#F#${id}`;
 /** Schedule-index partition of items with a TTL (see table-schema.ts). */
 export const EXPIRY_PARTITION = 'EXP';
 const FILE_SK = 'F';

@@ -1,18 +1,30 @@
 /** FileStore on S3 (or an S3-compatible server locally). SDK errors become domain errors here. */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   PutObjectTaggingCommand,
+  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { InternalError } from '../domain/errors.ts';
-import type { FileStore, ObjectHandle, StoredObjectHeaders } from '../domain/ports.ts';
+import type { FileStore, ObjectHandle, PresignedPut, StoredObjectHeaders, UploadedPart } from '../domain/ports.ts';
+
+const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
+const httpStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+const isMissing = (error: unknown) =>
+  error instanceof NoSuchKey || errorName(error) === 'NoSuchKey' || errorName(error) === 'NotFound' || httpStatus(error) === 404;
 
 export class S3FileStore implements FileStore {
   constructor(
@@ -110,6 +122,136 @@ export class S3FileStore implements FileStore {
         { expiresIn: ttlSeconds },
       ),
     );
+  }
+
+  async presignPut(key: string, ttlSeconds: number, headers: StoredObjectHeaders & { sha256?: string }): Promise<PresignedPut> {
+    const checksum = headers.sha256 !== undefined ? Buffer.from(headers.sha256, 'hex').toString('base64') : undefined;
+    const url = await this.#call('presign', () =>
+      getSignedUrl(
+        this.s3,
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ContentType: headers.contentType,
+          ContentDisposition: headers.contentDisposition,
+          ChecksumSHA256: checksum,
+        }),
+        {
+          expiresIn: ttlSeconds,
+          // The presigner leaves Content-Type unsigned and moves x-amz-* headers into the query by default; we
+          // want both signed as headers, so the object gets our type and storage checks the client's bytes.
+          signableHeaders: new Set(['content-type', 'content-disposition']),
+          unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+        },
+      ),
+    );
+    return {
+      url,
+      headers: {
+        'Content-Type': headers.contentType,
+        'Content-Disposition': headers.contentDisposition,
+        ...(checksum !== undefined ? { 'x-amz-checksum-sha256': checksum } : {}),
+      },
+    };
+  }
+
+  async createMultipart(key: string, headers: StoredObjectHeaders): Promise<string> {
+    const out = await this.#call('multipart start', () =>
+      this.s3.send(
+        new CreateMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ContentType: headers.contentType,
+          ContentDisposition: headers.contentDisposition,
+        }),
+      ),
+    );
+    if (!out.UploadId) throw new InternalError('storage multipart start returned no upload id');
+    return out.UploadId;
+  }
+
+  async presignPart(key: string, uploadId: string, partNumber: number, ttlSeconds: number): Promise<string> {
+    return this.#call('presign', () =>
+      getSignedUrl(
+        this.s3,
+        new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }),
+        { expiresIn: ttlSeconds },
+      ),
+    );
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<boolean> {
+    try {
+      await this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: {
+            Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag.startsWith('"') ? p.etag : `"${p.etag}"` })),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      // InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload, MalformedXML: the parts list is wrong.
+      const status = httpStatus(error);
+      if (status !== undefined && status >= 400 && status < 500) return false;
+      throw new InternalError('storage multipart complete failed', { cause: error });
+    }
+  }
+
+  async abortMultipart(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (error) {
+      if (errorName(error) === 'NoSuchUpload' || httpStatus(error) === 404) return;
+      // Local S3-compatible servers without AbortMultipartUpload (s3rver answers 405): the parts stay in the
+      // emulator's data dir. In AWS the lifecycle rule 'abort-incomplete-multipart-uploads' is the backstop.
+      if (errorName(error) === 'MethodNotAllowed' || errorName(error) === 'NotImplemented' || httpStatus(error) === 405) return;
+      throw new InternalError('storage multipart abort failed', { cause: error });
+    }
+  }
+
+  async head(key: string): Promise<{ size: number; sha256?: string } | null> {
+    try {
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      // A multipart object's checksum is a checksum of part checksums ("...-N"), not the object's SHA-256.
+      const checksum = out.ChecksumSHA256 && !out.ChecksumSHA256.includes('-') && out.ChecksumType !== 'COMPOSITE'
+        ? Buffer.from(out.ChecksumSHA256, 'base64').toString('hex')
+        : undefined;
+      return { size: out.ContentLength ?? 0, ...(checksum && checksum.length === 64 ? { sha256: checksum } : {}) };
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw new InternalError('storage head failed', { cause: error });
+    }
+  }
+
+  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end}` }));
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (isMissing(error)) return new Uint8Array();
+      throw new InternalError('storage read failed', { cause: error });
+    }
+  }
+
+  async sha256Of(key: string): Promise<string | null> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const hash = createHash('sha256');
+      for await (const chunk of out.Body as Readable) hash.update(chunk as Uint8Array);
+      return hash.digest('hex');
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw new InternalError('storage read failed', { cause: error });
+    }
+  }
+
+  async setTags(key: string, tags: Record<string, string>): Promise<void> {
+    const TagSet = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    await this.#call('tag', () => this.s3.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, Tagging: { TagSet } })));
   }
 
   async #call<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -7,6 +7,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ExpiredFile } from '../domain/expiry.ts';
+import type { AbandonedUpload } from '../domain/large-uploads.ts';
+import { abandonedUploadOf } from './dynamo-pending-uploads.ts';
 
 export const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';
 
@@ -27,6 +29,21 @@ export function expiredFilesOf(event: DynamoDBStreamEvent): { file: ExpiredFile;
       file: { tenantId: item.tenantId, id: item.id, ownerId: String(item.ownerId) },
       sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
     });
+  }
+  return out;
+}
+
+/**
+ * The pending uploads of a stream batch that TTL removed (never completed), each with the record's sequence
+ * number: their objects are deleted and multipart uploads aborted.
+ */
+export function abandonedUploadsOf(event: DynamoDBStreamEvent): { upload: AbandonedUpload; sequenceNumber: string }[] {
+  const out: { upload: AbandonedUpload; sequenceNumber: string }[] = [];
+  for (const record of event.Records ?? []) {
+    const image = record.dynamodb?.OldImage;
+    if (!isTtlRemoval(record) || !image) continue;
+    const upload = abandonedUploadOf(unmarshall(image as Record<string, AttributeValue>));
+    if (upload) out.push({ upload, sequenceNumber: record.dynamodb?.SequenceNumber ?? '' });
   }
   return out;
 }

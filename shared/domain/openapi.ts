@@ -30,6 +30,7 @@ import {
   WebhookPayload,
   WebhookResource,
 } from './webhooks.ts';
+import { CompleteUploadBody, CreateUploadBody, MultipartUpload, SinglePutUpload, UploadTarget } from './large-uploads.ts';
 
 type Json = Record<string, unknown>;
 
@@ -112,6 +113,11 @@ function buildDocument(): Json {
         WebhookDelivery: schema(DeliveryResource),
         WebhookDeliveryList: schema(DeliveryList),
         WebhookEvent: schema(WebhookPayload),
+        CreateUploadBody: schema(CreateUploadBody, 'input'),
+        CompleteUploadBody: schema(CompleteUploadBody, 'input'),
+        SinglePutUpload: schema(SinglePutUpload),
+        MultipartUpload: schema(MultipartUpload),
+        UploadTarget: schema(UploadTarget),
       },
     },
     security: [{ bearer: [] }],
@@ -199,6 +205,32 @@ function buildDocument(): Json {
       '/v1/files/{id}/restore': {
         parameters: [idParam],
         post: { operationId: 'restoreFile', responses: { 200: { description: 'Active again', content: jsonContent('File') }, ...errors(401, 403, 404, 422) } },
+      },
+      '/v1/uploads': {
+        post: {
+          operationId: 'createUpload',
+          summary: 'Start a large upload, straight to storage',
+          description:
+            'Reserves a file id (404 everywhere until completed) and returns a presigned PUT URL with the headers ' +
+            'to send (they are signed; up to 100 MiB), or a part size and one presigned URL per part (above 100 MiB). ' +
+            'Checks in order: `size` over the maximum (413), declared type not allowed (415), then every other rule (422). ' +
+            'URLs hold no file name. An upload not completed within 24 hours is removed.',
+          requestBody: { required: true, content: jsonContent('CreateUploadBody') },
+          responses: { 201: { description: 'Where to send the bytes', content: jsonContent('UploadTarget') }, ...errors(400, 401, 403, 413, 415, 422) },
+        },
+      },
+      '/v1/uploads/{fileId}/complete': {
+        parameters: [{ ...idParam, name: 'fileId' }],
+        post: {
+          operationId: 'completeUpload',
+          summary: 'Verify an uploaded object and create the File',
+          description:
+            'Verifies the object: it exists and has the declared size and SHA-256 (422 otherwise), and its first bytes ' +
+            'are the declared type (415 otherwise); on any failure the object is deleted and no file exists. Multipart ' +
+            'uploads list every part with its ETag. Completing again returns the same File. Only the uploader or staff.',
+          requestBody: { required: false, content: jsonContent('CompleteUploadBody') },
+          responses: { 200: { description: 'The new File', content: jsonContent('File') }, ...errors(400, 401, 404, 415, 422) },
+        },
       },
       '/v1/file-requests': {
         post: {

@@ -33,6 +33,42 @@ export interface FileStore {
    * `dispositionType` (when given) replaces the stored Content-Disposition with that bare word.
    */
   presignGet(key: string, ttlSeconds: number, dispositionType?: 'inline'): Promise<string>;
+  /**
+   * A PUT URL for a client to upload one object directly (`POST /v1/uploads`). The returned `headers` are
+   * signed: the client must send them as given, so the object gets our type and disposition, and storage
+   * verifies the bytes against `sha256` (hex) when it is given. Header values, never the URL, carry the name.
+   */
+  presignPut(key: string, ttlSeconds: number, headers: StoredObjectHeaders & { sha256?: string }): Promise<PresignedPut>;
+  /** Starts a multipart upload whose object will carry `headers`; returns the storage's upload id. */
+  createMultipart(key: string, headers: StoredObjectHeaders): Promise<string>;
+  /** A PUT URL for one part (1–10,000) of a multipart upload. */
+  presignPart(key: string, uploadId: string, partNumber: number, ttlSeconds: number): Promise<string>;
+  /**
+   * Assembles the parts. `false` when storage refuses the parts list (unknown part or ETag, a part too small,
+   * an upload that no longer exists): the client's mistake, not a failure of storage.
+   */
+  completeMultipart(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<boolean>;
+  /** Discards a multipart upload and its parts; an upload that no longer exists is not an error. */
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+  /** Size and, when storage has verified one for the whole object, its SHA-256 (hex); `null` when absent. */
+  head(key: string): Promise<{ size: number; sha256?: string } | null>;
+  /** Bytes `start`..`end` (inclusive, clipped to the object's end). */
+  readRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  /** SHA-256 (hex) of the object, read as a stream (objects may be gigabytes); `null` when absent. */
+  sha256Of(key: string): Promise<string | null>;
+  /** Replaces the object's tags (the expiry lifecycle backstop acts on them). */
+  setTags(key: string, tags: Record<string, string>): Promise<void>;
+}
+
+export interface PresignedPut {
+  url: string;
+  /** Headers the client must send with the PUT (they are part of the signature). */
+  headers: Record<string, string>;
+}
+
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
 }
 
 export interface ObjectHandle {

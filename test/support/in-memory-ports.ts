@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 /**
  * In-memory implementations of the domain's ports for unit tests of FilesService: no I/O, inspectable state,
  * and switches to make one call fail, to prove what the service leaves behind when a dependency breaks.
@@ -5,6 +6,7 @@
 import { ValidationError } from '../../shared/domain/errors.ts';
 import type { FileRecord } from '../../shared/domain/file.ts';
 import { ImageUnreadableError, type ImageInfo, type ImageProcessor, type Thumbnail } from '../../shared/domain/images.ts';
+import type { PendingUpload, PendingUploadStore } from '../../shared/domain/large-uploads.ts';
 import type { Thumbnailer, ThumbnailResult } from '../../shared/domain/thumbnails.ts';
 import {
   AlreadyExistsError,
@@ -16,8 +18,10 @@ import {
   type ListPage,
   type ListPlan,
   type ObjectHandle,
+  type PresignedPut,
   type StoredObjectHeaders,
   type FileRequestGate,
+  type UploadedPart,
 } from '../../shared/domain/ports.ts';
 
 export interface StoredObject {
@@ -35,7 +39,10 @@ export class InMemoryFileStore implements FileStore {
   readonly #failures = new Map<string, FailureRule>();
 
   /** Makes `op` throw whenever `rule` returns an error. */
-  failOn(op: 'put' | 'open' | 'read' | 'copy' | 'delete' | 'deletePrefix', rule: FailureRule): void {
+  failOn(
+    op: 'put' | 'open' | 'read' | 'copy' | 'delete' | 'deletePrefix' | 'head' | 'sha256Of' | 'setTags' | 'completeMultipart',
+    rule: FailureRule,
+  ): void {
     this.#failures.set(op, rule);
   }
 
@@ -100,6 +107,106 @@ export class InMemoryFileStore implements FileStore {
   async presignGet(key: string, ttlSeconds: number, dispositionType?: 'inline'): Promise<string> {
     const query = new URLSearchParams({ ttl: String(ttlSeconds), ...(dispositionType ? { disposition: dispositionType } : {}) });
     return `https://storage.invalid/${key}?${query.toString()}`;
+  }
+  /** Presigned PUTs issued: what a client must send, and the checksum storage will verify. */
+  readonly presignedPuts = new Map<string, { key: string; headers: Record<string, string>; sha256?: string }>();
+  /** Multipart uploads in progress: upload id → key, headers and the parts received. */
+  readonly multiparts = new Map<string, { key: string; headers: StoredObjectHeaders; parts: Map<number, Uint8Array> }>();
+  readonly tags = new Map<string, Record<string, string>>();
+  /** Set to report a verified SHA-256 from `head` (as S3 does for a single PUT with a checksum); s3rver does not. */
+  reportsChecksums = false;
+  readonly #verified = new Map<string, string>();
+
+  async presignPut(key: string, ttlSeconds: number, headers: StoredObjectHeaders & { sha256?: string }): Promise<PresignedPut> {
+    const url = `https://storage.invalid/put/${randomUUID()}?ttl=${ttlSeconds}`;
+    const signed: Record<string, string> = { 'Content-Type': headers.contentType, 'Content-Disposition': headers.contentDisposition };
+    if (headers.sha256 !== undefined) signed['x-amz-checksum-sha256'] = Buffer.from(headers.sha256, 'hex').toString('base64');
+    this.presignedPuts.set(url, { key, headers: signed, sha256: headers.sha256 });
+    return { url, headers: signed };
+  }
+
+  /** What storage does with a client's PUT to a presigned URL: signed headers must match, the checksum must hold. */
+  clientPut(url: string, bytes: Uint8Array, headers: Record<string, string>): 'ok' | 'signature' | 'checksum' {
+    const grant = this.presignedPuts.get(url);
+    if (!grant) return 'signature';
+    for (const [name, value] of Object.entries(grant.headers)) if (headers[name] !== value) return 'signature';
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    if (grant.sha256 !== undefined && grant.sha256 !== digest) return 'checksum';
+    this.objects.set(grant.key, {
+      bytes: Uint8Array.from(bytes),
+      headers: { contentType: grant.headers['Content-Type']!, contentDisposition: grant.headers['Content-Disposition']! },
+    });
+    if (grant.sha256 !== undefined) this.#verified.set(grant.key, digest);
+    else this.#verified.delete(grant.key);
+    return 'ok';
+  }
+
+  async createMultipart(key: string, headers: StoredObjectHeaders): Promise<string> {
+    const uploadId = randomUUID();
+    this.multiparts.set(uploadId, { key, headers: { ...headers }, parts: new Map() });
+    return uploadId;
+  }
+
+  async presignPart(key: string, uploadId: string, partNumber: number, ttlSeconds: number): Promise<string> {
+    return `https://storage.invalid/part/${uploadId}/${partNumber}?ttl=${ttlSeconds}`;
+  }
+
+  /** A client's PUT of one part; returns the part's ETag. */
+  clientPutPart(uploadId: string, partNumber: number, bytes: Uint8Array): string {
+    const upload = this.multiparts.get(uploadId);
+    if (!upload) throw new Error('no such upload');
+    upload.parts.set(partNumber, Uint8Array.from(bytes));
+    return `"${createHash('md5').update(bytes).digest('hex')}"`;
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<boolean> {
+    await Promise.resolve();
+    this.#enter('completeMultipart', key);
+    const upload = this.multiparts.get(uploadId);
+    if (!upload || upload.key !== key) return false;
+    const chunks: Uint8Array[] = [];
+    for (const part of parts) {
+      const bytes = upload.parts.get(part.partNumber);
+      if (!bytes || `"${createHash('md5').update(bytes).digest('hex')}"` !== `"${part.etag.replace(/"/g, '')}"`) return false;
+      chunks.push(bytes);
+    }
+    this.objects.set(key, { bytes: Buffer.concat(chunks), headers: upload.headers });
+    this.multiparts.delete(uploadId);
+    return true;
+  }
+
+  async abortMultipart(key: string, uploadId: string): Promise<void> {
+    await Promise.resolve();
+    this.#enter('abortMultipart', key);
+    this.multiparts.delete(uploadId);
+  }
+
+  async head(key: string): Promise<{ size: number; sha256?: string } | null> {
+    await Promise.resolve();
+    this.#enter('head', key);
+    const found = this.objects.get(key);
+    if (!found) return null;
+    const verified = this.reportsChecksums ? this.#verified.get(key) : undefined;
+    return { size: found.bytes.length, ...(verified ? { sha256: verified } : {}) };
+  }
+
+  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
+    await Promise.resolve();
+    this.#enter('readRange', key);
+    return Uint8Array.from(this.objects.get(key)?.bytes.subarray(start, end + 1) ?? []);
+  }
+
+  async sha256Of(key: string): Promise<string | null> {
+    await Promise.resolve();
+    this.#enter('sha256Of', key);
+    const found = this.objects.get(key);
+    return found ? createHash('sha256').update(found.bytes).digest('hex') : null;
+  }
+
+  async setTags(key: string, tags: Record<string, string>): Promise<void> {
+    await Promise.resolve();
+    this.#enter('setTags', key);
+    this.tags.set(key, { ...tags });
   }
 }
 
@@ -276,5 +383,27 @@ export class InMemoryFileRequests implements FileRequestGate {
       throw new ValidationError([{ path: 'fileRequestId', message: 'no open file request with this id for this owner' }]);
     }
     return request;
+  }
+}
+
+/** Pending large uploads in memory (the DynamoDB item next to the id's claim), expiring on read. */
+export class InMemoryPendingUploads implements PendingUploadStore {
+  readonly uploads = new Map<string, PendingUpload>();
+
+  async put(upload: PendingUpload): Promise<void> {
+    await Promise.resolve();
+    if (this.uploads.has(key(upload.tenantId, upload.id))) throw new Error('pending upload already exists');
+    this.uploads.set(key(upload.tenantId, upload.id), structuredClone(upload));
+  }
+
+  async get(tenantId: string, id: string, now: Date): Promise<PendingUpload | null> {
+    await Promise.resolve();
+    const found = this.uploads.get(key(tenantId, id));
+    return found && found.expiresAt > now.toISOString() ? structuredClone(found) : null;
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    await Promise.resolve();
+    this.uploads.delete(key(tenantId, id));
   }
 }

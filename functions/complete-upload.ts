@@ -1,0 +1,16 @@
+import { etagOf, toFileResource } from '../shared/domain/file.ts';
+import { CompleteUploadBody } from '../shared/domain/large-uploads.ts';
+import { parseOrThrow, requireUuid } from '../shared/domain/validation.ts';
+import { apiHandler, json } from '../shared/http/api.ts';
+import { jsonBody, mediaType, rawBody, unsupportedBody } from '../shared/http/request.ts';
+
+/** `POST /v1/uploads/{fileId}/complete`: verifies the uploaded object and creates the File (idempotent). */
+export const handler = apiHandler(async ({ event, app, caller }) => {
+  const id = requireUuid(event.pathParameters?.fileId, 'fileId');
+  // The body is optional (single-PUT uploads have nothing to say); when there is one it is JSON.
+  const empty = rawBody(event).toString('utf8').trim() === '';
+  if (!empty && mediaType(event) !== 'application/json') throw unsupportedBody('application/json');
+  const body = parseOrThrow(CompleteUploadBody, empty ? {} : jsonBody(event));
+  const file = await app.uploads.completeUpload(caller, id, body);
+  return json(200, toFileResource(file, caller), { etag: etagOf(file) });
+});

@@ -1,0 +1,449 @@
+/**
+ * Large files, direct to storage (API.md, "Large files (direct to storage)"). `POST /v1/uploads` reserves a
+ * fresh id and hands out presigned storage URLs; the client sends the bytes to storage itself (no 6 MB Lambda
+ * payload limit); `POST /v1/uploads/{fileId}/complete` verifies what arrived (size, checksum, type sniffed from
+ * the first bytes) and only then creates the File.
+ *
+ * Until completion the id holds a claim in the index (so `get` and `list` do not show it: 404 everywhere) and a
+ * pending upload record with the declared metadata, both expiring after PENDING_TTL_SECONDS. A verification
+ * failure deletes the object, the claim and the pending record. An upload never completed is removed by TTL:
+ * the removal of its pending record deletes the object or aborts the multipart upload (`AbandonedUploads`); the S3
+ * lifecycle rule that aborts incomplete multipart uploads after a day is the backstop.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { detectContentType, normalizeDeclaredType } from './content-type.ts';
+import { NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type AppError } from './errors.ts';
+import { contentKey, extensionOf, isExpired, type Caller, type FileRecord } from './file.ts';
+import { dispositionFor, expiryTags, fileEventData, servedContentType } from './files-service.ts';
+import { isImageMime, type ImageProcessor } from './images.ts';
+import { assertVisible, resolveOwner } from './policy.ts';
+import {
+  VersionConflictError,
+  type DomainEvent,
+  type EventPublisher,
+  type FileIndex,
+  type FileRequestGate,
+  type FileStore,
+  type UploadedPart,
+} from './ports.ts';
+import { publishAfterCommit, type ErrorReporter } from './publishing.ts';
+import { FileName, Uuid, UploadMetadata, type Category, type EntityRef, type RecordType, type Role } from './schemas.ts';
+import { parseOrThrow } from './validation.ts';
+
+const MiB = 1024 * 1024;
+
+/** Up to this size one presigned PUT; above it a multipart upload (API.md: "above 100 MiB"). */
+export const SINGLE_PUT_MAX_BYTES = 100 * MiB;
+/** Smallest part we hand out (S3's minimum is 5 MiB); grows so that no upload needs more than MAX_PARTS. */
+export const MIN_PART_SIZE = 8 * MiB;
+export const MAX_PARTS = 10_000;
+/** How long the presigned URLs work. Deployed, a URL also stops working when the role's session ends. */
+export const UPLOAD_URL_TTL_SECONDS = 3600;
+/** How long an upload may stay unfinished before its id, pending record and object are removed. */
+export const PENDING_TTL_SECONDS = 24 * 3600;
+/** The first bytes read to sniff the type and read image dimensions (one ranged GET). */
+export const SNIFF_BYTES = 64 * 1024;
+
+// ---------------------------------------------------------------------------------------------------------
+// Schemas
+
+export const Sha256Hex = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (SHA-256)')
+  .transform((v) => v.toLowerCase());
+
+export const CreateUploadBody = UploadMetadata.extend({
+  name: FileName,
+  mimeType: z.string().max(255).meta({ description: 'The declared type; the bytes must agree (checked on completion).' }),
+  size: z
+    .number({ message: 'must be a whole number of bytes' })
+    .int('must be a whole number of bytes')
+    .positive('must be at least 1 byte (empty files are refused)')
+    .meta({ description: 'Exact size in bytes. Over the configured maximum (default 5 GiB) is 413.' }),
+  sha256: Sha256Hex.optional().meta({ description: 'SHA-256 (hex) of the bytes; storage and completion verify it.' }),
+})
+  .strict()
+  .meta({ id: 'CreateUploadBody' });
+export type CreateUploadBody = z.infer<typeof CreateUploadBody>;
+
+export const UploadedPartBody = z
+  .object({
+    partNumber: z.number().int().min(1).max(MAX_PARTS),
+    etag: z.string().min(1).max(128).meta({ description: 'The ETag storage answered the part PUT with.' }),
+  })
+  .strict();
+
+export const CompleteUploadBody = z
+  .object({
+    parts: z
+      .array(UploadedPartBody)
+      .min(1)
+      .max(MAX_PARTS)
+      .optional()
+      .meta({ description: 'Multipart uploads only: every part, in order, with its ETag.' }),
+  })
+  .strict()
+  .meta({ id: 'CompleteUploadBody' });
+export type CompleteUploadBody = z.infer<typeof CompleteUploadBody>;
+
+export const SinglePutUpload = z
+  .object({
+    fileId: Uuid,
+    method: z.literal('PUT'),
+    url: z.string().meta({ description: 'Presigned storage URL; holds no file name.' }),
+    headers: z.record(z.string(), z.string()).meta({ description: 'Send exactly these headers with the PUT (they are signed).' }),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'SinglePutUpload' });
+
+export const MultipartUpload = z
+  .object({
+    fileId: Uuid,
+    partSize: z.number().int().meta({ description: 'Every part but the last has exactly this many bytes.' }),
+    parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'MultipartUpload' });
+
+export const UploadTarget = z.union([SinglePutUpload, MultipartUpload]).meta({ id: 'UploadTarget' });
+export type UploadTarget = z.infer<typeof UploadTarget>;
+
+/**
+ * Checks a `POST /v1/uploads` body in the contract's order: a declared size over the maximum (413), a declared
+ * type that is not allowed (415), then every other rule (422, all fields listed).
+ */
+export function readCreateUpload(body: unknown, limits: { maxUploadBytes: number; allowedTypes: ReadonlySet<string> }): CreateUploadBody {
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  if (typeof fields.size === 'number' && fields.size > limits.maxUploadBytes) {
+    throw new PayloadTooLargeError(`Uploads are limited to ${limits.maxUploadBytes} bytes`, [
+      { path: 'size', message: `must be at most ${limits.maxUploadBytes} bytes` },
+    ]);
+  }
+  if (typeof fields.mimeType === 'string') {
+    const declared = normalizeDeclaredType(fields.mimeType);
+    // The stored object's type is fixed when the URL is signed, so a generic type cannot be sniffed later.
+    const problem = !declared
+      ? 'must name the file type (application/octet-stream is not accepted)'
+      : !limits.allowedTypes.has(declared)
+        ? `type ${declared} is not allowed`
+        : undefined;
+    if (problem) throw new UnsupportedMediaTypeError(`Declared ${problem}`, [{ path: 'mimeType', message: problem }]);
+  }
+  const parsed = parseOrThrow(CreateUploadBody, body);
+  return { ...parsed, mimeType: normalizeDeclaredType(parsed.mimeType)! };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ports
+
+/** An upload in progress: what was declared, kept until completion (ids and metadata; the name never in keys). */
+export interface PendingUpload {
+  tenantId: string;
+  id: string;
+  ownerId: string;
+  createdBy: { id: string; role: Role };
+  name: string;
+  /** Declared type, normalized and allowed. */
+  mimeType: string;
+  size: number;
+  sha256: string | null;
+  description: string | null;
+  category: Category;
+  recordType: RecordType | null;
+  entity: EntityRef | null;
+  fileRequestId: string | null;
+  expiryInterval: number | null;
+  /** Storage's multipart upload id; null for a single PUT. */
+  multipartUploadId: string | null;
+  partCount: number;
+  createdAt: string;
+  /** When the pending upload (and the id's claim) expires and is removed. */
+  expiresAt: string;
+}
+
+/** Pending uploads (DynamoDB: an item next to the id's claim, removed by TTL). */
+export interface PendingUploadStore {
+  put(upload: PendingUpload): Promise<void>;
+  /** The pending upload, or null (also once it has expired, even if TTL has not removed it yet). */
+  get(tenantId: string, id: string, now: Date): Promise<PendingUpload | null>;
+  remove(tenantId: string, id: string): Promise<void>;
+}
+
+/** What the TTL removal of a pending upload tells: enough to delete its object or abort its multipart upload. */
+export interface AbandonedUpload {
+  tenantId: string;
+  id: string;
+  multipartUploadId: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The service
+
+export interface LargeUploadsDeps {
+  store: FileStore;
+  index: FileIndex;
+  pending: PendingUploadStore;
+  events: EventPublisher;
+  images: ImageProcessor;
+  fileRequests: FileRequestGate;
+  allowedTypes: ReadonlySet<string>;
+  /** Defaults: SINGLE_PUT_MAX_BYTES and MIN_PART_SIZE (smaller values let tests exercise multipart quickly). */
+  singlePutMaxBytes?: number;
+  minPartSize?: number;
+  now?: () => Date;
+  reportError?: ErrorReporter;
+}
+
+/** Part size for `size` bytes: at least `minPartSize`, whole MiB, and no more than MAX_PARTS parts. */
+export function partSizeFor(size: number, minPartSize = MIN_PART_SIZE): number {
+  return Math.max(minPartSize, Math.ceil(size / MAX_PARTS / MiB) * MiB);
+}
+
+/** Cuts a UTF-8 sequence split by the end of a ranged read, so a prefix of valid text still reads as text. */
+function withoutSplitCharacter(bytes: Uint8Array): Uint8Array {
+  let i = bytes.length - 1;
+  let continuation = 0;
+  while (i >= 0 && continuation < 3 && (bytes[i]! & 0xc0) === 0x80) {
+    i--;
+    continuation++;
+  }
+  if (i < 0) return bytes;
+  const lead = bytes[i]!;
+  const needs = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+  return needs > continuation ? bytes.subarray(0, i) : bytes;
+}
+
+export class LargeUploadsService {
+  readonly #d: LargeUploadsDeps;
+  readonly #now: () => Date;
+
+  constructor(deps: LargeUploadsDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** `POST /v1/uploads`: reserves a fresh id and returns where to send the bytes. */
+  async createUpload(caller: Caller, input: CreateUploadBody): Promise<UploadTarget> {
+    const { store, index, pending } = this.#d;
+    const ownerId = resolveOwner(caller, input.ownerId);
+    const requestId = input.fileRequestId?.toLowerCase();
+    if (requestId !== undefined) await this.#d.fileRequests.assertOpenFor(caller.tenantId, requestId, ownerId);
+
+    const now = this.#now();
+    const id = uuidv7();
+    const key = contentKey(caller.tenantId, id);
+    const headers = { contentType: servedContentType(input.mimeType), contentDisposition: dispositionFor(input.name, 'attachment') };
+    const multipart = input.size > (this.#d.singlePutMaxBytes ?? SINGLE_PUT_MAX_BYTES);
+    const partSize = multipart ? partSizeFor(input.size, this.#d.minPartSize) : input.size;
+    const partCount = Math.ceil(input.size / partSize);
+    const urlsExpireAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString();
+
+    await index.claim(caller.tenantId, id, PENDING_TTL_SECONDS);
+    let uploadId: string | null = null;
+    try {
+      if (multipart) uploadId = await store.createMultipart(key, headers);
+      await pending.put({
+        tenantId: caller.tenantId,
+        id,
+        ownerId,
+        createdBy: { id: caller.sub, role: caller.role },
+        name: input.name,
+        mimeType: input.mimeType,
+        size: input.size,
+        sha256: input.sha256 ?? null,
+        description: input.description ?? null,
+        category: input.category ?? 'user_document',
+        recordType: input.recordType ?? null,
+        entity: input.entity ?? null,
+        fileRequestId: requestId ?? null,
+        expiryInterval: input.expiryInterval ?? null,
+        multipartUploadId: uploadId,
+        partCount,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + PENDING_TTL_SECONDS * 1000).toISOString(),
+      });
+    } catch (error) {
+      await Promise.allSettled([
+        ...(uploadId !== null ? [store.abortMultipart(key, uploadId)] : []),
+        pending.remove(caller.tenantId, id),
+        index.remove(caller.tenantId, id),
+      ]);
+      throw error;
+    }
+
+    if (uploadId === null) {
+      const put = await store.presignPut(key, UPLOAD_URL_TTL_SECONDS, { ...headers, sha256: input.sha256 });
+      return { fileId: id, method: 'PUT', url: put.url, headers: put.headers, expiresAt: urlsExpireAt };
+    }
+    const parts = await Promise.all(
+      Array.from({ length: partCount }, async (_, i) => ({
+        partNumber: i + 1,
+        url: await store.presignPart(key, uploadId!, i + 1, UPLOAD_URL_TTL_SECONDS),
+      })),
+    );
+    return { fileId: id, partSize, parts, expiresAt: urlsExpireAt };
+  }
+
+  /**
+   * `POST /v1/uploads/{fileId}/complete`: verifies the object and creates the File. Idempotent: once the File
+   * exists, completing again returns it.
+   */
+  async completeUpload(caller: Caller, id: string, body: CompleteUploadBody): Promise<FileRecord> {
+    const { store, index, pending: pendingStore } = this.#d;
+    const pending = await pendingStore.get(caller.tenantId, id, this.#now());
+    if (!pending) {
+      const done = await this.#live(caller.tenantId, id);
+      assertVisible(caller, done);
+      return done as FileRecord;
+    }
+    // Only the uploader or the tenant's staff; to anyone else the pending id does not exist.
+    if (caller.role === 'patient' && pending.createdBy.id !== caller.sub) throw new NotFoundError('File not found');
+    const key = contentKey(pending.tenantId, pending.id);
+
+    if (pending.multipartUploadId !== null) {
+      const parts = checkedParts(body.parts, pending.partCount);
+      if (!(await store.completeMultipart(key, pending.multipartUploadId, parts))) {
+        return this.#reject(pending, new ValidationError([{ path: 'parts', message: 'storage refused these parts (unknown part or ETag, or a part too small)' }]));
+      }
+    } else if (body.parts !== undefined) {
+      throw new ValidationError([{ path: 'parts', message: 'only for multipart uploads' }]);
+    }
+
+    const head = await store.head(key);
+    if (!head) return this.#reject(pending, new ValidationError([{ path: 'fileId', message: 'no bytes were uploaded for this file' }]));
+
+    // The type first (415 before 422), from the first bytes; a text prefix cut mid-character is still text.
+    const first = await store.readRange(key, 0, SNIFF_BYTES - 1);
+    const sniffed = head.size > first.length ? withoutSplitCharacter(first) : first;
+    let mimeType: string;
+    try {
+      mimeType = (await detectContentType(sniffed, pending.mimeType, extensionOf(pending.name), this.#d.allowedTypes, 'mimeType')).mimeType;
+    } catch (error) {
+      if (error instanceof UnsupportedMediaTypeError) return this.#reject(pending, error);
+      throw error;
+    }
+    if (head.size !== pending.size) {
+      return this.#reject(pending, new ValidationError([{ path: 'size', message: `the uploaded object has ${head.size} bytes, not the declared ${pending.size}` }]));
+    }
+    // Storage reports a verified SHA-256 for a single PUT sent with the signed checksum; otherwise hash the object.
+    const sha256 = head.sha256 ?? (await store.sha256Of(key));
+    if (sha256 === null) return this.#reject(pending, new ValidationError([{ path: 'fileId', message: 'no bytes were uploaded for this file' }]));
+    if (pending.sha256 !== null && sha256 !== pending.sha256) {
+      return this.#reject(pending, new ValidationError([{ path: 'sha256', message: 'the uploaded bytes do not have this SHA-256' }]));
+    }
+
+    const info = isImageMime(mimeType) ? await this.#d.images.readInfo(first) : null;
+    const now = this.#now();
+    const createdAt = now.toISOString();
+    const record: FileRecord = {
+      id: pending.id,
+      tenantId: pending.tenantId,
+      ownerId: pending.ownerId,
+      createdBy: pending.createdBy,
+      originalName: pending.name,
+      extension: extensionOf(pending.name),
+      mimeType,
+      size: head.size,
+      sha256,
+      description: pending.description,
+      category: pending.category,
+      recordType: pending.recordType,
+      entity: pending.entity,
+      fileRequestId: pending.fileRequestId,
+      state: 'active',
+      imageWidth: info?.width ?? null,
+      imageHeight: info?.height ?? null,
+      sharedWith: [],
+      expiresAt: pending.expiryInterval !== null ? new Date(now.getTime() + pending.expiryInterval * 1000).toISOString() : null,
+      createdAt,
+      updatedAt: createdAt,
+      version: 1,
+    };
+    // A type of the same family as the declared one (HEIC for HEIF, CSV for text): the object is served with it.
+    if (mimeType !== pending.mimeType) {
+      await store.copy(key, key, { contentType: servedContentType(mimeType), contentDisposition: dispositionFor(pending.name, 'attachment') });
+    }
+    const tags = expiryTags(record);
+    if (tags) await store.setTags(key, tags);
+
+    try {
+      await index.replace(record, 0);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      // A concurrent completion won (the claim is now a File), or the claim expired meanwhile.
+      const done = await this.#live(caller.tenantId, id);
+      assertVisible(caller, done);
+      return done as FileRecord;
+    }
+
+    let fileCount: number | undefined;
+    if (record.fileRequestId !== null) {
+      try {
+        ({ fileCount } = await this.#d.fileRequests.addFiles(record.tenantId, record.fileRequestId, record.ownerId, [record.id]));
+      } catch (error) {
+        // The request closed while the bytes were sent: the upload is refused whole.
+        return this.#reject(pending, error);
+      }
+    }
+    // Left behind, the pending record's TTL removal finds the File and leaves its object alone.
+    await pendingStore.remove(record.tenantId, record.id).catch((error: unknown) =>
+      (this.#d.reportError ?? (() => undefined))('pending upload removal failed', error, { fileId: record.id }),
+    );
+    const events: DomainEvent[] = [{ type: 'file.created', tenantId: record.tenantId, data: fileEventData(record) }];
+    if (record.fileRequestId !== null) {
+      events.push({
+        type: 'file-request.files.updated',
+        tenantId: record.tenantId,
+        data: { fileRequestId: record.fileRequestId, ownerId: record.ownerId, fileIds: [record.id], fileCount },
+      });
+    }
+    await publishAfterCommit(this.#d.events, events, this.#d.reportError);
+    return record;
+  }
+
+  /** A failed verification: the object, the pending record and the claim are removed, then `error` is thrown. */
+  async #reject(pending: PendingUpload, error: unknown): Promise<never> {
+    const { store, index, pending: pendingStore } = this.#d;
+    const key = contentKey(pending.tenantId, pending.id);
+    await Promise.allSettled([
+      ...(pending.multipartUploadId !== null ? [store.abortMultipart(key, pending.multipartUploadId)] : []),
+      store.delete(key),
+    ]);
+    await Promise.allSettled([pendingStore.remove(pending.tenantId, pending.id), index.remove(pending.tenantId, pending.id)]);
+    throw error as AppError;
+  }
+
+  async #live(tenantId: string, id: string): Promise<FileRecord | null> {
+    const file = await this.#d.index.get(tenantId, id);
+    return file && !isExpired(file, this.#now()) ? file : null;
+  }
+}
+
+/**
+ * TTL removed a pending upload that was never completed: its object (or multipart parts) go too. Runs in the
+ * TTL consumer (`expire-files`), which needs only storage and the index.
+ */
+export class AbandonedUploads {
+  constructor(
+    private readonly store: FileStore,
+    private readonly index: FileIndex,
+  ) {}
+
+  /** Idempotent. If the upload did complete (its pending record was left behind), the File owns the object. */
+  async clean(upload: AbandonedUpload): Promise<void> {
+    if (await this.index.get(upload.tenantId, upload.id)) return;
+    const key = contentKey(upload.tenantId, upload.id);
+    if (upload.multipartUploadId !== null) await this.store.abortMultipart(key, upload.multipartUploadId);
+    await this.store.delete(key);
+  }
+}
+
+/** Every part 1..partCount once, in order (S3 requires ascending order); anything else is 422. */
+function checkedParts(parts: CompleteUploadBody['parts'], partCount: number): UploadedPart[] {
+  if (parts === undefined) throw new ValidationError([{ path: 'parts', message: 'is required to complete a multipart upload' }]);
+  if (parts.length !== partCount || parts.some((p, i) => p.partNumber !== i + 1)) {
+    throw new ValidationError([{ path: 'parts', message: `must list parts 1 to ${partCount}, each once, in order` }]);
+  }
+  return parts;
+}

@@ -1,0 +1,403 @@
+/**
+ * Large uploads (POST /v1/uploads, .../complete) with in-memory ports: the contract's check order, what a
+ * presigned PUT demands of the client, verification on completion and what a failure leaves behind (nothing),
+ * idempotent completion, who may complete, multipart, and the cleanup of uploads never completed.
+ */
+import { createHash } from 'node:crypto';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { abandonedUploadsOf } from '../../../shared/adapters/ttl-stream.ts';
+import { contentKey, type Caller } from '../../../shared/domain/file.ts';
+import type { ImageInfo, ImageProcessor, Thumbnail } from '../../../shared/domain/images.ts';
+import {
+  AbandonedUploads,
+  LargeUploadsService,
+  MAX_PARTS,
+  partSizeFor,
+  readCreateUpload,
+  type CreateUploadBody,
+  type UploadTarget,
+} from '../../../shared/domain/large-uploads.ts';
+import {
+  InMemoryFileIndex,
+  InMemoryFileRequests,
+  InMemoryFileStore,
+  InMemoryPendingUploads,
+  RecordingPublisher,
+} from '../../support/in-memory-ports.ts';
+import { DEFAULT_ALLOWED_TYPES } from '../../../shared/config.ts';
+
+const MiB = 1024 * 1024;
+const allowedTypes = new Set(DEFAULT_ALLOWED_TYPES.split(','));
+const limits = { maxUploadBytes: 5 * 1024 * MiB, allowedTypes };
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+const provider: Caller = { sub: 'provider-1', tenantId: 't1', role: 'provider', via: 'token' };
+const patient: Caller = { sub: 'patient-1', tenantId: 't1', role: 'patient', via: 'token' };
+const otherPatient: Caller = { sub: 'patient-2', tenantId: 't1', role: 'patient', via: 'token' };
+const otherTenant: Caller = { sub: 'provider-1', tenantId: 't2', role: 'provider', via: 'token' };
+
+const pdf = (size: number) => {
+  const bytes = Buffer.alloc(size, 0x20);
+  Buffer.from('%PDF-1.7\n').copy(bytes);
+  return bytes;
+};
+const PNG_HEADER = Buffer.from('89504e470d0a1a0a0000000d49484452000000100000000808060000001ff3ff61', 'hex');
+
+/** Reads no real images: a fixed size for anything starting with the PNG signature. */
+class FakeImages implements ImageProcessor {
+  async readInfo(bytes: Uint8Array): Promise<ImageInfo | null> {
+    return Buffer.from(bytes.subarray(0, 8)).equals(PNG_HEADER.subarray(0, 8)) ? { width: 16, height: 8, format: 'png' } : null;
+  }
+  async thumbnail(): Promise<Thumbnail> {
+    throw new Error('not used');
+  }
+}
+
+describe('readCreateUpload: 413, then 415, then 422 with every field', () => {
+  it('a declared size over the maximum is 413 even when the type and name are bad too', () => {
+    expect(() => readCreateUpload({ name: 'a/b', mimeType: 'text/html', size: limits.maxUploadBytes + 1 }, limits)).toThrow(
+      expect.objectContaining({ status: 413 }),
+    );
+  });
+
+  it('a declared type not allowed (or generic) is 415 before the 422 rules', () => {
+    for (const mimeType of ['text/html', 'image/svg+xml', 'application/octet-stream', '']) {
+      expect(() => readCreateUpload({ name: 'a/b', mimeType, size: -1 }, limits)).toThrow(expect.objectContaining({ status: 415 }));
+    }
+  });
+
+  it('422 lists every offending field', () => {
+    try {
+      readCreateUpload({ name: 'dir/x.pdf', mimeType: 'application/pdf', size: 0, sha256: 'abc', category: 'nope', extra: 1 }, limits);
+      expect.unreachable();
+    } catch (error) {
+      const e = error as { status: number; details: { path: string }[] };
+      expect(e.status).toBe(422);
+      expect(e.details.map((d) => d.path).sort()).toEqual(['(body)', 'category', 'name', 'sha256', 'size']);
+    }
+    expect(() => readCreateUpload({ name: 'x.pdf', mimeType: 'application/pdf', size: 1.5 }, limits)).toThrow(
+      expect.objectContaining({ status: 422 }),
+    );
+    expect(() => readCreateUpload({ mimeType: 'application/pdf', size: 10 }, limits)).toThrow(expect.objectContaining({ status: 422 }));
+  });
+
+  it('normalizes the declared type and the checksum', () => {
+    const input = readCreateUpload({ name: 'x.jpg', mimeType: 'image/JPG', size: 10, sha256: 'A'.repeat(64) }, limits);
+    expect(input).toMatchObject({ mimeType: 'image/jpeg', sha256: 'a'.repeat(64) });
+  });
+});
+
+describe('partSizeFor', () => {
+  it('is at least 8 MiB and keeps every upload within 10,000 parts', () => {
+    expect(partSizeFor(101 * MiB)).toBe(8 * MiB);
+    expect(Math.ceil((5 * 1024 * MiB) / partSizeFor(5 * 1024 * MiB))).toBe(640);
+    const huge = 100 * 1024 * MiB;
+    expect(Math.ceil(huge / partSizeFor(huge))).toBeLessThanOrEqual(MAX_PARTS);
+    expect(partSizeFor(huge) % MiB).toBe(0);
+  });
+});
+
+describe('LargeUploadsService with in-memory ports', () => {
+  let store: InMemoryFileStore;
+  let index: InMemoryFileIndex;
+  let pending: InMemoryPendingUploads;
+  let events: RecordingPublisher;
+  let requests: InMemoryFileRequests;
+  let service: LargeUploadsService;
+  let clock: Date;
+
+  beforeEach(() => {
+    clock = new Date('2026-11-22T15:04:05.123Z');
+    store = new InMemoryFileStore();
+    index = new InMemoryFileIndex(() => clock);
+    pending = new InMemoryPendingUploads();
+    events = new RecordingPublisher();
+    requests = new InMemoryFileRequests();
+    service = new LargeUploadsService({
+      store,
+      index,
+      pending,
+      events,
+      images: new FakeImages(),
+      fileRequests: requests,
+      allowedTypes,
+      singlePutMaxBytes: 2 * MiB,
+      minPartSize: MiB,
+      now: () => clock,
+    });
+  });
+
+  const body = (overrides: Partial<CreateUploadBody> = {}): CreateUploadBody =>
+    readCreateUpload({ name: 'Röntgen scan.pdf', mimeType: 'application/pdf', size: 1000, ...overrides }, limits);
+
+  async function startSingle(caller: Caller, bytes: Uint8Array, overrides: Partial<CreateUploadBody> = {}) {
+    const target = await service.createUpload(caller, body({ size: bytes.length, ...overrides }));
+    if (!('method' in target)) throw new Error('expected a single PUT');
+    return target;
+  }
+
+  const upload = (target: Extract<UploadTarget, { method: 'PUT' }>, bytes: Uint8Array) =>
+    expect(store.clientPut(target.url, bytes, target.headers)).toBe('ok');
+
+  const leftovers = (id: string) => ({
+    object: store.objects.has(contentKey('t1', id)),
+    pending: pending.uploads.size,
+    claimed: index.claims.size,
+    file: index.records.size,
+  });
+
+  it('returns a presigned PUT with signed headers; the id is a fresh UUIDv7, reserved and invisible', async () => {
+    const bytes = pdf(1000);
+    const target = await startSingle(patient, bytes, { sha256: sha(bytes) });
+    expect(target.fileId).toMatch(UUID_V7);
+    expect(target.method).toBe('PUT');
+    expect(target.url).not.toContain('ntgen');
+    expect(target.headers).toEqual({
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': expect.stringMatching(/^attachment; filename="R_ntgen scan.pdf"; filename\*=UTF-8''R%C3%B6ntgen%20scan.pdf$/),
+      'x-amz-checksum-sha256': Buffer.from(sha(bytes), 'hex').toString('base64'),
+    });
+    expect(target.expiresAt).toBe('2026-11-22T16:04:05.123Z');
+    expect(await index.get('t1', target.fileId)).toBeNull();
+    expect(await index.holds('t1', target.fileId)).toBe(true);
+    expect((await pending.get('t1', target.fileId, clock))?.ownerId).toBe('patient-1');
+    // Storage refuses a PUT without the signed headers, and bytes that are not the declared checksum.
+    expect(store.clientPut(target.url, bytes, { 'Content-Type': 'application/pdf' })).toBe('signature');
+    expect(store.clientPut(target.url, pdf(1000).fill(0x41, 20), target.headers)).toBe('checksum');
+  });
+
+  it('completes: the File is made from the declared metadata and the verified bytes; completing again returns it', async () => {
+    requests.open('0193a5c2-0000-7000-8000-000000000001', 'patient-1');
+    const bytes = pdf(1500);
+    const target = await startSingle(provider, bytes, {
+      ownerId: 'patient-1',
+      category: 'lab_result',
+      recordType: 'medical',
+      description: 'bloods',
+      entity: { type: 'visit', id: 'v-1' },
+      fileRequestId: '0193A5C2-0000-7000-8000-000000000001',
+      expiryInterval: 86_400 * 3,
+    });
+    upload(target, bytes);
+    clock = new Date('2026-11-22T15:10:00.000Z');
+    const file = await service.completeUpload(provider, target.fileId, {});
+    expect(file).toMatchObject({
+      id: target.fileId,
+      ownerId: 'patient-1',
+      createdBy: { id: 'provider-1', role: 'provider' },
+      originalName: 'Röntgen scan.pdf',
+      extension: 'pdf',
+      mimeType: 'application/pdf',
+      size: 1500,
+      sha256: sha(bytes),
+      category: 'lab_result',
+      recordType: 'medical',
+      description: 'bloods',
+      entity: { type: 'visit', id: 'v-1' },
+      fileRequestId: '0193a5c2-0000-7000-8000-000000000001',
+      imageWidth: null,
+      createdAt: '2026-11-22T15:10:00.000Z',
+      expiresAt: '2026-11-25T15:10:00.000Z',
+      version: 1,
+    });
+    expect(await index.get('t1', target.fileId)).toEqual(file);
+    expect(store.tags.get(contentKey('t1', target.fileId))).toEqual({ 'medfiles-expires-within-days': '7' });
+    expect(requests.requests.get('0193a5c2-0000-7000-8000-000000000001')!.fileIds).toEqual([target.fileId]);
+    expect(events.events.map((e) => e.type)).toEqual(['file.created', 'file-request.files.updated']);
+    expect(JSON.stringify(events.events)).not.toContain('ntgen');
+    expect(pending.uploads.size).toBe(0);
+
+    expect(await service.completeUpload(provider, target.fileId, {})).toEqual(file);
+    expect(events.events).toHaveLength(2);
+  });
+
+  it('uses the checksum storage verified instead of reading the object again', async () => {
+    store.reportsChecksums = true;
+    const bytes = pdf(1000);
+    const target = await startSingle(patient, bytes, { sha256: sha(bytes) });
+    upload(target, bytes);
+    expect((await service.completeUpload(patient, target.fileId, {})).sha256).toBe(sha(bytes));
+    expect(store.calls.some((c) => c.op === 'sha256Of')).toBe(false);
+  });
+
+  it('reads image dimensions from the first bytes', async () => {
+    const bytes = Buffer.concat([PNG_HEADER, Buffer.alloc(500)]);
+    const target = await startSingle(patient, bytes, { name: 'a.png', mimeType: 'image/png' });
+    upload(target, bytes);
+    expect(await service.completeUpload(patient, target.fileId, {})).toMatchObject({ mimeType: 'image/png', imageWidth: 16, imageHeight: 8 });
+  });
+
+  it('a text file whose first 64 KiB end mid-character is still text', async () => {
+    const bytes = Buffer.from('é'.repeat(40_000) + 'x', 'utf8'); // 'é' is 2 bytes: byte 65,535 starts a character
+    const target = await startSingle(patient, bytes, { name: 'notes.txt', mimeType: 'text/plain' });
+    upload(target, bytes);
+    expect(target.headers['Content-Type']).toBe('text/plain; charset=utf-8');
+    expect((await service.completeUpload(patient, target.fileId, {})).mimeType).toBe('text/plain');
+  });
+
+  describe('a failed verification leaves nothing, and the id stays 404', () => {
+    it('no object: 422', async () => {
+      const target = await startSingle(patient, pdf(1000));
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'fileId' }] });
+      expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('another size than declared: 422', async () => {
+      const target = await startSingle(patient, pdf(1000));
+      store.objects.set(contentKey('t1', target.fileId), { bytes: pdf(999), headers: { contentType: 'application/pdf', contentDisposition: 'attachment' } });
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'size' }] });
+      expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+    });
+
+    it('another checksum than declared (storage that does not verify): 422', async () => {
+      const bytes = pdf(1000);
+      const target = await startSingle(patient, bytes, { sha256: sha(pdf(1001).subarray(0, 1000).fill(1, 30)) });
+      store.objects.set(contentKey('t1', target.fileId), { bytes, headers: { contentType: 'application/pdf', contentDisposition: 'attachment' } });
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'sha256' }] });
+      expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+    });
+
+    it('bytes that are not the declared type: 415, before a size mismatch', async () => {
+      const target = await startSingle(patient, pdf(1000));
+      store.objects.set(contentKey('t1', target.fileId), {
+        bytes: Buffer.concat([PNG_HEADER, Buffer.alloc(10)]),
+        headers: { contentType: 'application/pdf', contentDisposition: 'attachment' },
+      });
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 415 });
+      expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+      expect(events.events).toEqual([]);
+    });
+
+    it('a file request closed while the bytes were sent: 422 and nothing kept', async () => {
+      requests.open('0193a5c2-0000-7000-8000-000000000002', 'patient-1');
+      const bytes = pdf(1000);
+      const target = await startSingle(patient, bytes, { fileRequestId: '0193a5c2-0000-7000-8000-000000000002' });
+      upload(target, bytes);
+      requests.close('0193a5c2-0000-7000-8000-000000000002');
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422 });
+      expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+    });
+  });
+
+  describe('who may start and complete', () => {
+    it('a patient uploads only for itself (403) and only to an open request of its own (422); nothing is reserved', async () => {
+      await expect(service.createUpload(patient, body({ ownerId: 'patient-2' }))).rejects.toMatchObject({ status: 403 });
+      await expect(service.createUpload(patient, body({ fileRequestId: '0193a5c2-0000-7000-8000-000000000009' }))).rejects.toMatchObject({
+        status: 422,
+        details: [{ path: 'fileRequestId' }],
+      });
+      expect(index.claims.size + pending.uploads.size).toBe(0);
+    });
+
+    it('another patient and another tenant get 404; staff of the tenant may complete', async () => {
+      const bytes = pdf(1000);
+      const target = await startSingle(patient, bytes);
+      upload(target, bytes);
+      await expect(service.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      await expect(service.completeUpload(otherTenant, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      expect(store.objects.has(contentKey('t1', target.fileId))).toBe(true);
+      expect((await service.completeUpload(provider, target.fileId, {})).createdBy).toEqual({ id: 'patient-1', role: 'patient' });
+      await expect(service.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('an upload past its lifetime is 404', async () => {
+      const target = await startSingle(patient, pdf(1000));
+      upload(target, pdf(1000));
+      clock = new Date(clock.getTime() + 24 * 3600 * 1000);
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+    });
+  });
+
+  describe('multipart', () => {
+    const bytes = Buffer.concat([pdf(MiB), Buffer.alloc(MiB + 512 * 1024, 0x41)]);
+
+    async function startMultipart() {
+      const target = await service.createUpload(patient, body({ size: bytes.length, sha256: sha(bytes) }));
+      if (!('parts' in target)) throw new Error('expected multipart');
+      const uploadId = [...store.multiparts.keys()][0]!;
+      return { target, uploadId };
+    }
+
+    it('hands out one URL per part, no name in any, and completes from the listed parts', async () => {
+      const { target, uploadId } = await startMultipart();
+      expect(target.partSize).toBe(MiB);
+      expect(target.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
+      expect(JSON.stringify(target)).not.toContain('ntgen');
+      const etags = target.parts.map((p, i) =>
+        store.clientPutPart(uploadId, p.partNumber, bytes.subarray(i * target.partSize, (i + 1) * target.partSize)),
+      );
+      const parts = etags.map((etag, i) => ({ partNumber: i + 1, etag }));
+      const file = await service.completeUpload(patient, target.fileId, { parts });
+      expect(file).toMatchObject({ size: bytes.length, sha256: sha(bytes), mimeType: 'application/pdf' });
+      expect(Buffer.from(store.objects.get(contentKey('t1', target.fileId))!.bytes).equals(bytes)).toBe(true);
+      expect(await service.completeUpload(patient, target.fileId, { parts })).toEqual(file);
+    });
+
+    it('a missing or out-of-order parts list is 422 and the upload may still be completed', async () => {
+      const { target, uploadId } = await startMultipart();
+      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'parts' }] });
+      await expect(
+        service.completeUpload(patient, target.fileId, { parts: [{ partNumber: 2, etag: 'a' }, { partNumber: 1, etag: 'b' }, { partNumber: 3, etag: 'c' }] }),
+      ).rejects.toMatchObject({ status: 422 });
+      expect(store.multiparts.has(uploadId)).toBe(true);
+      expect(pending.uploads.size).toBe(1);
+    });
+
+    it('parts storage refuses (wrong ETag): 422, the multipart upload is aborted and nothing is kept', async () => {
+      const { target, uploadId } = await startMultipart();
+      target.parts.forEach((p, i) => store.clientPutPart(uploadId, p.partNumber, bytes.subarray(i * MiB, (i + 1) * MiB)));
+      const parts = target.parts.map((p) => ({ partNumber: p.partNumber, etag: '"0000"' }));
+      await expect(service.completeUpload(patient, target.fileId, { parts })).rejects.toMatchObject({ status: 422 });
+      expect(store.multiparts.size).toBe(0);
+      expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+    });
+
+    it('a parts list for a single-PUT upload is 422', async () => {
+      const target = await startSingle(patient, pdf(1000));
+      await expect(service.completeUpload(patient, target.fileId, { parts: [{ partNumber: 1, etag: 'x' }] })).rejects.toMatchObject({ status: 422 });
+    });
+  });
+
+  describe('uploads never completed', () => {
+    it('TTL removal of the pending record deletes the object and aborts the multipart upload', async () => {
+      const single = await startSingle(patient, pdf(1000));
+      upload(single, pdf(1000));
+      const multi = await service.createUpload(patient, body({ size: 3 * MiB }));
+      const uploadId = [...store.multiparts.keys()][0]!;
+      const cleaner = new AbandonedUploads(store, index);
+      for (const p of [...pending.uploads.values()]) {
+        await cleaner.clean({ tenantId: p.tenantId, id: p.id, multipartUploadId: p.multipartUploadId });
+      }
+      expect(store.objects.has(contentKey('t1', single.fileId))).toBe(false);
+      expect(store.multiparts.has(uploadId)).toBe(false);
+      expect(store.calls).toContainEqual({ op: 'abortMultipart', key: contentKey('t1', multi.fileId) });
+    });
+
+    it('leaves a completed upload alone when its pending record was left behind', async () => {
+      const bytes = pdf(1000);
+      const target = await startSingle(patient, bytes);
+      upload(target, bytes);
+      const left = (await pending.get('t1', target.fileId, clock))!;
+      await service.completeUpload(patient, target.fileId, {});
+      await new AbandonedUploads(store, index).clean({ tenantId: 't1', id: target.fileId, multipartUploadId: left.multipartUploadId });
+      expect(store.objects.has(contentKey('t1', target.fileId))).toBe(true);
+    });
+
+    it('the stream reader picks TTL removals of pending uploads, by ids and upload id only', () => {
+      const record = (image: Record<string, unknown>, principalId = 'dynamodb.amazonaws.com') => ({
+        eventName: 'REMOVE' as const,
+        userIdentity: { type: 'Service', principalId },
+        dynamodb: { OldImage: marshall(image) as never, SequenceNumber: '7' },
+      });
+      const item = { pk: 'T#t1#F#u1', sk: 'U', kind: 'upload', tenantId: 't1', id: 'u1', name: 'secret.pdf', multipartUploadId: 'm1' };
+      expect(abandonedUploadsOf({ Records: [record(item)] })).toEqual([
+        { upload: { tenantId: 't1', id: 'u1', multipartUploadId: 'm1' }, sequenceNumber: '7' },
+      ]);
+      expect(abandonedUploadsOf({ Records: [record({ ...item, multipartUploadId: null })] })[0]!.upload.multipartUploadId).toBeNull();
+      expect(abandonedUploadsOf({ Records: [record(item, 'lambda.amazonaws.com'), record({ ...item, kind: 'claim' })] })).toEqual([]);
+    });
+  });
+});
