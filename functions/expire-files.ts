@@ -2,6 +2,26 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { abandonedUploadsApp, expiryApp } from '../shared/adapters/app.ts';
 import { abandonedUploadsOf, expiredFilesOf } from '../shared/adapters/ttl-stream.ts';
 
+type Failure = { itemIdentifier: string };
+
+/** Runs `work` for each removal; a failure is logged (ids only) and reported for the stream to retry. */
+async function each<T extends { id: string }>(
+  what: string,
+  items: { item: T; sequenceNumber: string }[],
+  work: (item: T) => Promise<void>,
+): Promise<Failure[]> {
+  const failures: Failure[] = [];
+  for (const { item, sequenceNumber } of items) {
+    try {
+      await work(item);
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', what, fileId: item.id, error: (error as Error)?.name }));
+      failures.push({ itemIdentifier: sequenceNumber });
+    }
+  }
+  return failures;
+}
+
 /**
  * Table stream (TTL removals) → the expired file's bytes, thumbnails and share markers are removed and
  * `file.expired` is published; an upload never completed (its pending record expired) loses its object or
@@ -9,30 +29,11 @@ import { abandonedUploadsOf, expiredFilesOf } from '../shared/adapters/ttl-strea
  * Failures are reported per record, so a retry redoes only what failed (each step is idempotent).
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const failures: { itemIdentifier: string }[] = [];
-  const files = expiredFilesOf(event);
-  if (files.length > 0) {
-    const expiry = await expiryApp();
-    for (const { file, sequenceNumber } of files) {
-      try {
-        await expiry.expire(file);
-      } catch (error) {
-        console.error(JSON.stringify({ level: 'ERROR', what: 'expire failed', fileId: file.id, error: (error as Error)?.name }));
-        failures.push({ itemIdentifier: sequenceNumber });
-      }
-    }
-  }
-  const uploads = abandonedUploadsOf(event);
-  if (uploads.length > 0) {
-    const cleaner = await abandonedUploadsApp();
-    for (const { upload, sequenceNumber } of uploads) {
-      try {
-        await cleaner.clean(upload);
-      } catch (error) {
-        console.error(JSON.stringify({ level: 'ERROR', what: 'upload cleanup failed', fileId: upload.id, error: (error as Error)?.name }));
-        failures.push({ itemIdentifier: sequenceNumber });
-      }
-    }
-  }
+  const files = expiredFilesOf(event).map(({ file, sequenceNumber }) => ({ item: file, sequenceNumber }));
+  const uploads = abandonedUploadsOf(event).map(({ upload, sequenceNumber }) => ({ item: upload, sequenceNumber }));
+  const failures = [
+    ...(files.length ? await each('expire failed', files, async (f) => (await expiryApp()).expire(f)) : []),
+    ...(uploads.length ? await each('upload cleanup failed', uploads, async (u) => (await abandonedUploadsApp()).clean(u)) : []),
+  ];
   return { batchItemFailures: failures };
 };
