@@ -2,12 +2,12 @@
  * What a file really is (API.md, "The File resource"): the type comes from the bytes, the declared type must
  * agree, and only allowed types are stored. HTML, SVG, scripts and executables are refused.
  */
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALLOWED_TYPES } from '../../../shared/config.ts';
 import { detectContentType, normalizeDeclaredType } from '../../../shared/domain/content-type.ts';
 import { UnsupportedMediaTypeError } from '../../../shared/domain/errors.ts';
+import { zip } from '../../support/e2e-files.ts';
 import { gif, pdfBytes, webp } from '../../support/images.ts';
 
 const ALLOWED: ReadonlySet<string> = new Set(DEFAULT_ALLOWED_TYPES.split(','));
@@ -16,60 +16,21 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-/** A ZIP archive with stored (uncompressed) entries, in order. */
-function zip(entries: [name: string, content: string][]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of entries) {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const data = Buffer.from(content, 'utf8');
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
-
 const contentTypes = (main: string) =>
   `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
   `<Default Extension="xml" ContentType="application/xml"/><Override PartName="/main.xml" ContentType="${main}"/></Types>`;
 
 const docx = () =>
-  zip([
-    ['[Content_Types].xml', contentTypes('application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml')],
-    ['word/document.xml', '<w:document/>'],
-  ]);
+  zip({
+    '[Content_Types].xml': contentTypes('application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'),
+    'word/document.xml': '<w:document/>',
+  });
 const xlsx = () =>
-  zip([
-    ['[Content_Types].xml', contentTypes('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml')],
-    ['xl/workbook.xml', '<workbook/>'],
-  ]);
-const plainZip = () => zip([['notes.txt', 'hello'], ['more.txt', 'world']]);
+  zip({
+    '[Content_Types].xml': contentTypes('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'),
+    'xl/workbook.xml': '<workbook/>',
+  });
+const plainZip = () => zip({ 'notes.txt': 'hello', 'more.txt': 'world' });
 
 /** The header of a Compound File Binary (old .doc/.xls): signature, then a plausible header sector. */
 function cfb(): Buffer {
