@@ -40,6 +40,19 @@ export function acknowledgeHttpApi(api: HttpApi): void {
  * Findings every HTTP route function has. `objectBucket`: the bucket whose objects the route may touch, if any
  * (its `arn/*` resource is the second IAM5 finding).
  */
+/** Object permissions on `bucket/*`: the one resource wildcard every function that touches files has. */
+function acknowledgeObjectAccess(fn: RouteFunction, objectBucket: IBucket, table: string): void {
+  const bucket = objectBucket.node.defaultChild as CfnResource;
+  const logicalId = Stack.of(bucket).resolve(bucket.logicalId) as string;
+  acknowledge(
+    fn,
+    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+    "Object keys are made at runtime from the tenant and file id, so object permissions apply to the bucket's " +
+      'objects (arn/*). The actions are listed one by one (no action wildcards) and only for the grants the ' +
+      `function's entry in ${table} names; the bucket is private, SSL-only and KMS-encrypted.`,
+  );
+}
+
 export function acknowledgeHttpRouteFunction(fn: RouteFunction, options: { objectBucket?: IBucket } = {}): void {
   acknowledge(
     fn,
@@ -47,17 +60,7 @@ export function acknowledgeHttpRouteFunction(fn: RouteFunction, options: { objec
     'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use Resource "*": X-Ray ' +
       'does not support resource-level permissions for these actions. Every other statement names its resource.',
   );
-  if (options.objectBucket) {
-    const bucket = options.objectBucket.node.defaultChild as CfnResource;
-    const logicalId = Stack.of(bucket).resolve(bucket.logicalId) as string;
-    acknowledge(
-      fn,
-      `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
-      "Object keys are made at runtime from the tenant and file id, so object permissions apply to the bucket's " +
-        'objects (arn/*). The actions are listed one by one (no action wildcards) and only for the grants this ' +
-        "route's entry in shared/routes.ts names; the bucket is private, SSL-only and KMS-encrypted.",
-    );
-  }
+  if (options.objectBucket) acknowledgeObjectAccess(fn, options.objectBucket, 'shared/routes.ts');
   acknowledge(
     fn,
     'HIPAA.Security-LambdaDLQ',
@@ -101,16 +104,7 @@ export function acknowledgeConsumerFunction(
       'dynamodb:ListStreams use Resource "*": these actions have no resource-level permissions. Every other ' +
       'statement names its resource.',
   );
-  if (options.objectBucket) {
-    const bucket = options.objectBucket.node.defaultChild as CfnResource;
-    const logicalId = Stack.of(bucket).resolve(bucket.logicalId) as string;
-    acknowledge(
-      fn,
-      `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
-      "Object keys are made at runtime from the tenant and file id, so object permissions apply to the bucket's " +
-        'objects (arn/*). The actions are listed one by one and only for the grants of this consumer in shared/events.ts.',
-    );
-  }
+  if (options.objectBucket) acknowledgeObjectAccess(fn, options.objectBucket, 'shared/events.ts');
   if (options.readsStream) {
     acknowledge(
       fn,
