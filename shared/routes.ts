@@ -37,6 +37,8 @@ export interface RouteDef extends FunctionDef {
   readonly method: HttpMethod;
   /** API Gateway path template, e.g. `/v1/files/{id}`. */
   readonly path: string;
+  /** No bearer token is checked (health, the OpenAPI document): the function gets no token settings. */
+  readonly public?: true;
 }
 
 /** A function invoked by other functions (not an HTTP route). */
@@ -66,8 +68,8 @@ const READ: readonly Grant[] = ['table:read', 'signing-key:read'];
 const WRITE: readonly Grant[] = ['table:read', 'table:write', 'bus:put', 'signing-key:read'];
 
 export const routes: readonly RouteDef[] = [
-  { name: 'health', method: 'GET', path: '/v1/health', memoryMb: 256, timeoutSeconds: 3, grants: [] },
-  { name: 'openapi', method: 'GET', path: '/v1/openapi.json', memoryMb: 256, timeoutSeconds: 5, grants: [] },
+  { name: 'health', method: 'GET', path: '/v1/health', memoryMb: 256, timeoutSeconds: 3, grants: [], public: true },
+  { name: 'openapi', method: 'GET', path: '/v1/openapi.json', memoryMb: 256, timeoutSeconds: 5, grants: [], public: true },
   {
     name: 'create-files', method: 'POST', path: '/v1/files', memoryMb: 1024, timeoutSeconds: 29,
     grants: [...WRITE, 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
