@@ -1,16 +1,21 @@
 import { etagOf, toFileResource } from '../shared/domain/file.ts';
-import { CompleteUploadBody } from '../shared/domain/large-uploads.ts';
+import { CompleteUploadBody } from '../shared/domain/large-uploads/bodies.ts';
 import { parseOrThrow, requireUuid } from '../shared/domain/validation.ts';
 import { apiHandler, json } from '../shared/http/api.ts';
 import { jsonBody, mediaType, rawBody, unsupportedBody } from '../shared/http/request.ts';
+import { authenticator } from '../shared/adapters/wiring/ports.ts';
+import { largeUploads } from '../shared/adapters/wiring/use-cases.ts';
+
+const auth = authenticator();
+const uploads = largeUploads();
 
 /** `POST /v1/uploads/{fileId}/complete`: verifies the uploaded object and creates the File (idempotent). */
-export const handler = apiHandler(async ({ event, app, caller }) => {
+export const handler = apiHandler(auth, async ({ event, caller }) => {
   const id = requireUuid(event.pathParameters?.fileId, 'fileId');
   // The body is optional (single-PUT uploads have nothing to say); when there is one it is JSON.
   const empty = rawBody(event).toString('utf8').trim() === '';
   if (!empty && mediaType(event) !== 'application/json') throw unsupportedBody('application/json');
   const body = parseOrThrow(CompleteUploadBody, empty ? {} : jsonBody(event));
-  const file = await app.uploads.completeUpload(caller, id, body);
+  const file = await uploads.completeUpload(caller, id, body);
   return json(200, toFileResource(file, caller), { etag: etagOf(file) });
 });

@@ -1,8 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
-import { webhookDeliveryApp } from '../shared/adapters/app.ts';
-import { BusEventDetail, type RunSummary } from '../shared/domain/webhooks.ts';
+import * as z from 'zod';
+import { webhookDispatcher } from '../shared/adapters/wiring/use-cases.ts';
+import { BusEventDetail } from '../shared/domain/bus-event.ts';
+import type { RunSummary } from '../shared/domain/webhooks/dispatcher.ts';
 import { EVENT_SOURCE } from '../shared/events.ts';
+
+const dispatcher = webhookDispatcher();
 
 /**
  * The EventBridge event of the rule on source `medfiles` (the local bus sends the same shape). Only `source` and
@@ -17,7 +20,7 @@ const DeliverWebhooksEvent = z.object({ source: z.literal(EVENT_SOURCE), detail:
  */
 export const handler = async (event: unknown, context?: Context): Promise<RunSummary> => {
   const { detail } = DeliverWebhooksEvent.parse(event);
-  const summary = await (await webhookDeliveryApp()).deliverEvent(detail, {
+  const summary = await dispatcher.deliverEvent(detail, {
     remainingMs: typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined,
   });
   if (summary.created > 0) {

@@ -1,6 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { abandonedUploadsApp, expiryApp } from '../shared/adapters/app.ts';
+import { abandonedUploads, expiry } from '../shared/adapters/wiring/use-cases.ts';
 import { abandonedUploadsOf, expiredFilesOf } from '../shared/adapters/ttl-stream.ts';
+
+const expiring = expiry();
+const abandoned = abandonedUploads();
 
 type Failure = { itemIdentifier: string };
 
@@ -32,8 +35,8 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const files = expiredFilesOf(event).map(({ file, sequenceNumber }) => ({ item: file, sequenceNumber }));
   const uploads = abandonedUploadsOf(event).map(({ upload, sequenceNumber }) => ({ item: upload, sequenceNumber }));
   const failures = [
-    ...(files.length ? await each('expire failed', files, async (f) => (await expiryApp()).expire(f)) : []),
-    ...(uploads.length ? await each('upload cleanup failed', uploads, async (u) => (await abandonedUploadsApp()).clean(u)) : []),
+    ...(files.length ? await each('expire failed', files, (f) => expiring.expire(f)) : []),
+    ...(uploads.length ? await each('upload cleanup failed', uploads, (u) => abandoned.clean(u)) : []),
   ];
   return { batchItemFailures: failures };
 };

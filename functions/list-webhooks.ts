@@ -1,8 +1,13 @@
-import { toWebhookResource } from '../shared/domain/webhooks.ts';
+import { toWebhookResource } from '../shared/http/formats/webhooks.ts';
 import { apiHandler, json } from '../shared/http/api.ts';
+import { authenticator } from '../shared/adapters/wiring/ports.ts';
+import { webhooks } from '../shared/adapters/wiring/use-cases.ts';
+
+const auth = authenticator();
+const service = await webhooks();
 
 /** `GET /v1/webhooks` (admin, service): the tenant's webhooks, oldest first, without secrets. */
-export const handler = apiHandler(async ({ app, caller }) => {
-  const webhooks = await app.webhooks.listWebhooks(caller);
+export const handler = apiHandler(auth, async ({ caller }) => {
+  const webhooks = await service.listWebhooks(caller);
   return json(200, { webhooks: webhooks.map(toWebhookResource) });
 });

@@ -1,6 +1,6 @@
-import { thumbnailApp } from '../shared/adapters/app.ts';
+import { thumbnailMaker } from '../shared/adapters/wiring/ports.ts';
 import type { ThumbnailResult } from '../shared/domain/thumbnails.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the content function sends (Lambda Invoke payload); never comes from a client directly. */
 const ThumbnailEvent = z.object({
@@ -24,10 +24,12 @@ export interface ThumbnailResponse {
 
 const INLINE_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
+const maker = thumbnailMaker();
+
 /** Makes one thumbnail (sharp, own memory size) and caches it in storage; see shared/domain/thumbnails.ts. */
 export const handler = async (event: unknown): Promise<ThumbnailResponse> => {
   const request = ThumbnailEvent.parse(event);
-  const result: ThumbnailResult = await (await thumbnailApp()).make(request);
+  const result: ThumbnailResult = await maker.make(request);
   if (result.status === 'unreadable') return result;
   return {
     status: 'ok',

@@ -1,13 +1,15 @@
 import type { Context } from 'aws-lambda';
-import { webhookDeliveryApp } from '../shared/adapters/app.ts';
-import type { RunSummary } from '../shared/domain/webhooks.ts';
+import { webhookDispatcher } from '../shared/adapters/wiring/use-cases.ts';
+import type { RunSummary } from '../shared/domain/webhooks/dispatcher.ts';
+
+const dispatcher = webhookDispatcher();
 
 /**
  * Schedule (every 60 s deployed, every second locally) → every pending delivery that is due is claimed and
  * attempted. The event itself is ignored: "now" is the clock's.
  */
 export const handler = async (_event: unknown, context?: Context): Promise<RunSummary> => {
-  const summary = await (await webhookDeliveryApp()).retryDue({
+  const summary = await dispatcher.retryDue({
     remainingMs: typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined,
   });
   if (summary.attempted + summary.failed + summary.errors > 0) {

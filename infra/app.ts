@@ -7,7 +7,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
-import { MedFilesStack, type DeployTarget } from './stack.ts';
+import type { DeployTarget } from './function-environment.ts';
+import { MedFilesStack } from './stack.ts';
 
 const TARGETS: readonly DeployTarget[] = ['aws', 'sam-local'];
 

@@ -36,10 +36,6 @@ export function acknowledgeHttpApi(api: HttpApi): void {
   );
 }
 
-/**
- * Findings every HTTP route function has. `objectBucket`: the bucket whose objects the route may touch, if any
- * (its `arn/*` resource is the second IAM5 finding).
- */
 /** Object permissions on `bucket/*`: the one resource wildcard every function that touches files has. */
 function acknowledgeObjectAccess(fn: RouteFunction, objectBucket: IBucket, table: string): void {
   const bucket = objectBucket.node.defaultChild as CfnResource;
@@ -53,6 +49,10 @@ function acknowledgeObjectAccess(fn: RouteFunction, objectBucket: IBucket, table
   );
 }
 
+/**
+ * Findings every HTTP route function has. `objectBucket`: the bucket whose objects the route may touch, if any
+ * (its `arn/*` resource is the second IAM5 finding).
+ */
 export function acknowledgeHttpRouteFunction(fn: RouteFunction, options: { objectBucket?: IBucket } = {}): void {
   acknowledge(
     fn,

@@ -1,12 +1,12 @@
 /**
  * One Lambda function the way MedFiles runs them: Node 24 on arm64, X-Ray tracing, its own encrypted log group
- * with a retention, an ESM bundle with source maps, and a role that holds nothing until a `use…` helper grants it
+ * with a retention, a minified ESM bundle, and a role that holds nothing until a `use…` helper grants it
  * something. Each helper sets the environment variable the code reads (see shared/config.ts) together with the
  * IAM permissions behind it, so a function can never have the name of a resource without the right to use it,
- * or the right without knowing where.
+ * or the right without knowing where. `useGrants` turns a table entry's grants (shared/routes.ts `Grant`) into
+ * those helper calls.
  *
- * Used for the HTTP routes (one per entry in shared/routes.ts) and meant for the event consumers and the
- * thumbnail function as well: nothing here assumes API Gateway.
+ * Used for the HTTP routes, the thumbnail worker and the event consumers alike: nothing here assumes API Gateway.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
+import type { Grant } from '../shared/routes.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = path.join(REPO_ROOT, 'functions');
@@ -45,6 +46,31 @@ const ESM_REQUIRE_BANNER =
 export type BucketAccess = 'read' | 'write' | 'delete';
 export type TableAccess = 'read' | 'write';
 
+/**
+ * The order in which grants are applied, whatever their order in a table entry: reordering an entry's grants
+ * must not rewrite its policy on the next deployment.
+ */
+const GRANT_ORDER: Record<Grant, number> = {
+  'bucket:read': 0,
+  'bucket:write': 1,
+  'bucket:delete': 2,
+  'table:read': 3,
+  'table:write': 4,
+  'signing-key:read': 5,
+  'bus:put': 6,
+  'queue:send': 7,
+};
+
+/** The stack's resources that grants refer to; `useGrants` gives a function the ones its grants name. */
+export interface GrantableResources {
+  readonly bucket: IBucket;
+  readonly table: ITableV2;
+  readonly eventBus: IEventBus;
+  readonly signingSecret: ISecret;
+  /** Where webhook deliveries go after their last attempt (`queue:send`). */
+  readonly webhookDeadLetters: IQueue;
+}
+
 export interface RouteFunctionProps {
   /** Handler module name: the function's code is `functions/<entry>.ts`, exporting `handler`. */
   readonly entry: string;
@@ -55,7 +81,7 @@ export interface RouteFunctionProps {
   readonly logsKey: IKey;
   /** @default RetentionDays.ONE_YEAR */
   readonly logRetention?: RetentionDays;
-  /** Variables that need no grant (JWT settings, claim names). Resource variables come from the `use…` helpers. */
+  /** Variables that need no grant (token settings, endpoints). Resource variables come from the `use…` helpers. */
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Packages with native code (e.g. `['sharp']`) installed into the asset instead of bundled. They are installed
@@ -130,10 +156,10 @@ export class RouteFunction extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       deadLetterQueue: props.deadLetterQueue,
-      environment: {
-        ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: props.environment,
+      // No source maps and no NODE_OPTIONS=--enable-source-maps, on purpose: the code never logs a stack trace,
+      // only error class names (messages can echo patient data), so a map would resolve nothing anyone reads,
+      // while shipping it (1.8 MB) and enabling it cost 35-45 ms of every cold start.
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -142,9 +168,6 @@ export class RouteFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings, not a second copy of every source file in the asset.
-        sourcesContent: false,
         // Bundle the AWS SDK too: the code runs with the SDK version it was tested with (the S3 checksum
         // settings need a recent one), not whichever version the managed runtime happens to ship.
         // sharp (native) is never bundled: functions that use it ship it for linux-arm64 via nativeModules, and
@@ -158,6 +181,44 @@ export class RouteFunction extends Construct {
           : {}),
       },
     });
+  }
+
+  /**
+   * Everything `grants` (a route, worker or consumer table entry) names, each through its `use…` helper: the
+   * resource's variable and the permissions. A resource no grant names stays unknown to the function.
+   */
+  useGrants(grants: readonly Grant[], resources: GrantableResources): this {
+    for (const grant of [...grants].sort((a, b) => GRANT_ORDER[a] - GRANT_ORDER[b])) {
+      switch (grant) {
+        case 'bucket:read':
+          this.useBucket(resources.bucket, 'read');
+          break;
+        case 'bucket:write':
+          this.useBucket(resources.bucket, 'write');
+          break;
+        case 'bucket:delete':
+          this.useBucket(resources.bucket, 'delete');
+          break;
+        case 'table:read':
+          this.useTable(resources.table, 'read');
+          break;
+        case 'table:write':
+          this.useTable(resources.table, 'write');
+          break;
+        case 'bus:put':
+          this.useBus(resources.eventBus);
+          break;
+        case 'signing-key:read':
+          this.useSigningKey(resources.signingSecret);
+          break;
+        case 'queue:send':
+          this.useDeadLetterQueue(resources.webhookDeadLetters);
+          break;
+        default:
+          return unreachable(grant);
+      }
+    }
+    return this;
   }
 
   /** Lets this function invoke `worker` synchronously, and tells it the worker's name in `envVar`. */
@@ -174,71 +235,67 @@ export class RouteFunction extends Construct {
   }
 
   /**
-   * MEDFILES_BUCKET plus the object permissions for `access` (none: the name only, which shared/config.ts
-   * requires of every function). Objects are encrypted with the bucket's KMS key, so each access also gets the
-   * key operation it implies. `read` includes s3:ListBucket so that a missing key is a 404, not a 403.
+   * MEDFILES_BUCKET plus the object permissions for `access`. Objects are encrypted with the bucket's KMS key, so
+   * each access also gets the key operation it implies. `read` includes s3:ListBucket so that a missing key is a
+   * 404, not a 403.
    */
-  useBucket(bucket: IBucket, access: readonly BucketAccess[] = []): this {
+  useBucket(bucket: IBucket, access: BucketAccess): this {
     this.setEnvironment('MEDFILES_BUCKET', bucket.bucketName);
+    if (!this.firstGrant(`bucket:${access}`)) return this;
     const objects = bucket.arnForObjects('*');
     const key = bucket.encryptionKey;
-    for (const a of new Set(access)) {
-      if (!this.firstGrant(`bucket:${a}`)) continue;
-      switch (a) {
-        case 'read':
-          this.allow(['s3:ListBucket'], [bucket.bucketArn]);
-          this.allow(['s3:GetObject', 's3:GetObjectTagging'], [objects]);
-          if (key) this.allow(['kms:Decrypt'], [key.keyArn]);
-          break;
-        case 'write':
-          this.allow(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [objects]);
-          // Multipart uploads and server-side copies decrypt as well as encrypt.
-          if (key) this.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
-          break;
-        case 'delete':
-          // Aborting a multipart upload deletes its parts: the TTL consumer does it for uploads never completed.
-          this.allow(['s3:DeleteObject', 's3:AbortMultipartUpload'], [objects]);
-          break;
-        default:
-          return unreachable(a);
-      }
+    switch (access) {
+      case 'read':
+        this.allow(['s3:ListBucket'], [bucket.bucketArn]);
+        this.allow(['s3:GetObject', 's3:GetObjectTagging'], [objects]);
+        if (key) this.allow(['kms:Decrypt'], [key.keyArn]);
+        break;
+      case 'write':
+        this.allow(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [objects]);
+        // Multipart uploads and server-side copies decrypt as well as encrypt.
+        if (key) this.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
+        break;
+      case 'delete':
+        // Aborting a multipart upload deletes its parts: the TTL consumer does it for uploads never completed.
+        this.allow(['s3:DeleteObject', 's3:AbortMultipartUpload'], [objects]);
+        break;
+      default:
+        return unreachable(access);
     }
     return this;
   }
 
   /**
-   * MEDFILES_TABLE plus item permissions for `access` (none: the name only). Reads are allowed on the table and
-   * on each index of TABLE_SCHEMA by name rather than on `index/*`: no wildcard, and nothing beyond the layout.
+   * MEDFILES_TABLE plus item permissions for `access`. Reads are allowed on the table and on each index of
+   * TABLE_SCHEMA by name rather than on `index/*`: no wildcard, and nothing beyond the layout.
    */
-  useTable(table: ITableV2, access: readonly TableAccess[] = []): this {
+  useTable(table: ITableV2, access: TableAccess): this {
     this.setEnvironment('MEDFILES_TABLE', table.tableName);
+    if (!this.firstGrant(`table:${access}`)) return this;
     const key = table.encryptionKey;
-    for (const a of new Set(access)) {
-      if (!this.firstGrant(`table:${a}`)) continue;
-      switch (a) {
-        case 'read':
-          this.allow(
-            ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-            [table.tableArn, ...TABLE_SCHEMA.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
-          );
-          if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey'], [key.keyArn]);
-          break;
-        case 'write':
-          this.allow(
-            [
-              'dynamodb:PutItem',
-              'dynamodb:UpdateItem',
-              'dynamodb:DeleteItem',
-              'dynamodb:BatchWriteItem',
-              'dynamodb:ConditionCheckItem',
-            ],
-            [table.tableArn],
-          );
-          if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn]);
-          break;
-        default:
-          return unreachable(a);
-      }
+    switch (access) {
+      case 'read':
+        this.allow(
+          ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+          [table.tableArn, ...TABLE_SCHEMA.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+        );
+        if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey'], [key.keyArn]);
+        break;
+      case 'write':
+        this.allow(
+          [
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:BatchWriteItem',
+            'dynamodb:ConditionCheckItem',
+          ],
+          [table.tableArn],
+        );
+        if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn]);
+        break;
+      default:
+        return unreachable(access);
     }
     return this;
   }
@@ -264,14 +321,13 @@ export class RouteFunction extends Construct {
   }
 
   /**
-   * MEDFILES_SIGNING_SECRET_ARN, and with `read` GetSecretValue on that secret plus kms:Decrypt of its key through
-   * Secrets Manager only: the key that signs content links and list cursors. The ARN alone is not a secret, and
-   * shared/config.ts wants a signing key source in every function. (Not `secret.grantRead`: that writes the role
+   * MEDFILES_SIGNING_SECRET_ARN plus GetSecretValue on that secret and kms:Decrypt of its key through Secrets
+   * Manager only: the key that signs content links and list cursors. (Not `secret.grantRead`: that writes the role
    * into the key policy, which couples every key to every role that reads a secret.)
    */
-  useSigningKey(secret: ISecret, access: { read: boolean } = { read: false }): this {
+  useSigningKey(secret: ISecret): this {
     this.setEnvironment('MEDFILES_SIGNING_SECRET_ARN', secret.secretArn);
-    if (access.read && this.firstGrant('signing-key:read')) {
+    if (this.firstGrant('signing-key:read')) {
       this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
       if (secret.encryptionKey) {
         this.role.addToPrincipalPolicy(
@@ -299,5 +355,5 @@ export class RouteFunction extends Construct {
 }
 
 function unreachable(value: never): never {
-  throw new Error(`unhandled access: ${String(value)}`);
+  throw new Error(`unhandled grant or access: ${String(value)}`);
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
-import { toBusDetail, type BusDetail } from '../shared/adapters/eventbridge-publisher.ts';
+import { toBusEventDetail, type BusEventDetail } from '../shared/domain/bus-event.ts';
 import type { DomainEvent, EventPublisher } from '../shared/domain/ports.ts';
 import { EVENT_SOURCE, type ConsumerDef } from '../shared/events.ts';
 
@@ -39,21 +39,28 @@ function context(def: ConsumerDef): Context {
 }
 
 export class LocalEventBus implements EventPublisher {
-  readonly #targets: LocalConsumer[];
+  #targets: LocalConsumer[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #log: (line: string) => void;
   #closed = false;
 
-  constructor(consumers: LocalConsumer[], log: (line: string) => void) {
-    this.#targets = consumers.filter((c) => c.def.trigger.kind === 'bus');
+  constructor(log: (line: string) => void) {
     this.#log = log;
+  }
+
+  /**
+   * Connects the consumers. Separate from the constructor because the consumers' own wiring publishes through
+   * this bus (expire-files publishes `file.expired`): the bus must exist before their modules are imported.
+   */
+  attach(consumers: LocalConsumer[]): void {
+    this.#targets = consumers.filter((c) => c.def.trigger.kind === 'bus');
   }
 
   /** Returns at once: consumers run after the request that published has been answered. */
   async publish(events: DomainEvent[]): Promise<void> {
     for (const event of events) {
-      const detail = toBusDetail(event);
-      const busEvent: EventBridgeEvent<string, BusDetail> = {
+      const detail = toBusEventDetail(event);
+      const busEvent: EventBridgeEvent<string, BusEventDetail> = {
         version: '0',
         id: randomUUID(),
         'detail-type': event.type,
@@ -68,7 +75,7 @@ export class LocalEventBus implements EventPublisher {
     }
   }
 
-  async #deliver(target: LocalConsumer, event: EventBridgeEvent<string, BusDetail>): Promise<void> {
+  async #deliver(target: LocalConsumer, event: EventBridgeEvent<string, BusEventDetail>): Promise<void> {
     await new Promise((r) => setImmediate(r));
     for (let attempt = 1; !this.#closed; attempt++) {
       try {

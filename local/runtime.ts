@@ -92,25 +92,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   await ensureBucket(makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true }), env.MEDFILES_BUCKET);
   await ensureTable(new DynamoDBClient({ region: env.AWS_REGION }), env.MEDFILES_TABLE);
 
-  // Handlers read their configuration once, on import: import them only now that the environment is complete.
-  const local: LocalRoute[] = await Promise.all(
-    routes.map(async (def) => {
-      const module = (await import(`../functions/${def.name}.ts`)) as { handler: LambdaHandler };
-      return { def, handler: module.handler };
-    }),
-  );
   // What EventBridge, its rules and schedules, DynamoDB TTL and its stream do in AWS: the consumers of the
-  // event table, with the same handler modules and event shapes.
+  // event table, with the same handler modules and event shapes. The thumbnail function is a separate Lambda
+  // in AWS; here its handler runs in-process, same payloads. Both replacements are made before any handler is
+  // imported: handlers wire their ports (and read their configuration) when their module is loaded.
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const bus = new LocalEventBus(log);
+  const wiring = await import('../shared/adapters/wiring/ports.ts');
+  wiring.useEventPublisher(bus);
+  const { InProcessThumbnailer } = await import('../shared/adapters/lambda-thumbnailer.ts');
+  const thumbnail = (await import('../functions/make-thumbnail.ts')) as { handler: ThumbnailHandler };
+  wiring.useThumbnailer(new InProcessThumbnailer(thumbnail.handler));
+
   const consumerModules: LocalConsumer[] = await Promise.all(
     consumers.map(async (def) => {
       const module = (await import(`../functions/${def.name}.ts`)) as { handler: ConsumerHandler };
       return { def, handler: module.handler };
     }),
   );
-  const bus = new LocalEventBus(consumerModules, log);
-  const { useEventPublisher, useThumbnailer } = await import('../shared/adapters/app.ts');
-  useEventPublisher(bus);
+  bus.attach(consumerModules);
+  const local: LocalRoute[] = await Promise.all(
+    routes.map(async (def) => {
+      const module = (await import(`../functions/${def.name}.ts`)) as { handler: LambdaHandler };
+      return { def, handler: module.handler };
+    }),
+  );
   const stopSchedules = startSchedules(consumerModules, log);
   const { config } = await import('../shared/config.ts');
   const stopSweeper = startExpirySweeper({
@@ -120,11 +126,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     everySeconds: config().expirySweepSeconds,
     log,
   });
-
-  // The thumbnail function is a separate Lambda in AWS; here its handler runs in-process, same payloads.
-  const { InProcessThumbnailer } = await import('../shared/adapters/lambda-thumbnailer.ts');
-  const thumbnail = (await import('../functions/make-thumbnail.ts')) as { handler: ThumbnailHandler };
-  useThumbnailer(new InProcessThumbnailer(thumbnail.handler));
 
   const server = createLocalServer(local, { log });
   const host = options.host ?? '127.0.0.1';

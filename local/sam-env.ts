@@ -57,7 +57,7 @@ const DEFAULTS = {
   roleClaim: 'role',
 } as const;
 
-/** Declared only by the `sam-local` target; its absence means the template is the deployable one. */
+/** Declared only by the `sam-local` target (by every route that checks tokens); absent, the template is the deployable one. */
 const SAM_LOCAL_MARKER = 'MEDFILES_JWT_SECRET';
 
 /**
@@ -116,21 +116,22 @@ export function buildSamEnv(template: Template, settings: SamLocalSettings): Sam
       values.MEDFILES_THUMBNAIL_FUNCTION = logicalId;
     }
   }
-  const out: SamEnvFile = {};
-  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-    if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const declared = Object.keys(resource.Properties?.Environment?.Variables ?? {});
-    if (!declared.includes(SAM_LOCAL_MARKER)) {
-      throw new Error(
-        `function ${logicalId} does not declare ${SAM_LOCAL_MARKER}: this is the deployable template. ` +
-          'Synthesize the local variant first: npx cdk synth --quiet -c medfiles:target=sam-local',
-      );
-    }
-    out[logicalId] = Object.fromEntries(
-      declared.filter((name) => name in values).map((name) => [name, values[name] as string]),
+  const functions = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+  if (functions.length === 0) throw new Error('the template has no AWS::Lambda::Function');
+  const declaredBy = (resource: (typeof functions)[number][1]) => Object.keys(resource.Properties?.Environment?.Variables ?? {});
+  // Only the routes that check tokens declare it (public routes, workers and consumers do not): look across all.
+  if (!functions.some(([, resource]) => declaredBy(resource).includes(SAM_LOCAL_MARKER))) {
+    throw new Error(
+      `no function declares ${SAM_LOCAL_MARKER}: this is the deployable template. ` +
+        'Synthesize the local variant first: npx cdk synth --quiet -c medfiles:target=sam-local',
     );
   }
-  if (Object.keys(out).length === 0) throw new Error('the template has no AWS::Lambda::Function');
+  const out: SamEnvFile = {};
+  for (const [logicalId, resource] of functions) {
+    out[logicalId] = Object.fromEntries(
+      declaredBy(resource).filter((name) => name in values).map((name) => [name, values[name] as string]),
+    );
+  }
   return out;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Configuration, read and validated once per process (Lambda container or local runtime).
- * Nothing else in the code reads `process.env`. A bad value fails loudly at cold start; settings only some
- * functions need (token verification, the signing key) are checked where they are used, so a worker
- * without them still starts.
+ * Nothing else in the code reads `process.env`. A bad value fails loudly at cold start, naming the variable.
+ * Each function asks for the settings it needs (`config('bucket', 'table')`, called by its wiring at module
+ * init): a missing one stops that function's init with the variable's name, and a function is never made to
+ * carry a resource name it does not use (health needs none; the thumbnail worker only the bucket).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const MiB = 1024 * 1024;
 
@@ -28,8 +29,8 @@ export const DEFAULT_ALLOWED_TYPES = [
 
 const EnvSchema = z
   .object({
-    MEDFILES_BUCKET: z.string().min(3),
-    MEDFILES_TABLE: z.string().min(3),
+    MEDFILES_BUCKET: z.string().min(3).optional(),
+    MEDFILES_TABLE: z.string().min(3).optional(),
     MEDFILES_EVENT_BUS: z.string().optional(),
     /** HS256 secret for local tokens. When set, tokens are verified with it (local runtime, tests). */
     MEDFILES_JWT_SECRET: z.string().min(32).optional(),
@@ -87,8 +88,9 @@ const EnvSchema = z
   });
 
 export interface Config {
-  bucket: string;
-  table: string;
+  /** Resource names: present only in the functions that use them; see `config(...needs)`. */
+  bucket: string | undefined;
+  table: string | undefined;
   eventBus: string | undefined;
   region: string;
   s3ForcePathStyle: boolean;
@@ -165,10 +167,44 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** What a function can require of its environment; each is one variable or a local/deployed pair. */
+const NEEDS = {
+  bucket: { variables: 'MEDFILES_BUCKET', present: (c: Config) => c.bucket !== undefined },
+  table: { variables: 'MEDFILES_TABLE', present: (c: Config) => c.table !== undefined },
+  eventBus: { variables: 'MEDFILES_EVENT_BUS', present: (c: Config) => c.eventBus !== undefined },
+  auth: {
+    variables: 'MEDFILES_JWT_SECRET (local) or MEDFILES_JWT_JWKS_URL (deployed)',
+    present: (c: Config) => c.jwt.secret !== undefined || c.jwt.jwksUrl !== undefined,
+  },
+  signing: {
+    variables: 'MEDFILES_SIGNING_SECRET (local) or MEDFILES_SIGNING_SECRET_ARN (deployed)',
+    present: (c: Config) => c.signing.secret !== undefined || c.signing.secretArn !== undefined,
+  },
+  deadLetters: {
+    variables: 'MEDFILES_WEBHOOK_DLQ_URL (deployed) or MEDFILES_WEBHOOK_DLQ_FILE (local)',
+    present: (c: Config) => c.webhooks.deadLetterQueueUrl !== undefined || c.webhooks.deadLetterFile !== undefined,
+  },
+} as const;
+
+export type Need = keyof typeof NEEDS;
+
+/** The configuration with the resource names a function asked for known to be present. */
+export type ConfigWith<N extends Need> = Config & { [K in Extract<N, 'bucket' | 'table' | 'eventBus'>]: string };
+
+/** Checks that `config` holds every setting in `needs`; throws naming each missing variable. Exported for tests. */
+export function requireSettings<N extends Need>(config: Config, needs: readonly N[]): ConfigWith<N> {
+  const missing = needs.filter((need) => !NEEDS[need].present(config)).map((need) => `${NEEDS[need].variables} is required`);
+  if (missing.length > 0) throw new Error(`MedFiles configuration is invalid: ${missing.join('; ')}`);
+  return config as ConfigWith<N>;
+}
+
 let cached: Config | undefined;
 
-/** The process's configuration, parsed on first use. */
-export function config(): Config {
+/**
+ * The process's configuration, parsed on first use, with the settings in `needs` required. Call it at module
+ * init (the wiring does) so that a missing or bad variable stops the cold start with its name.
+ */
+export function config<N extends Need = never>(...needs: N[]): ConfigWith<N> {
   cached ??= parseConfig(process.env);
-  return cached;
+  return requireSettings(cached, needs);
 }

@@ -12,13 +12,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { guarded, isConditionFailure } from './dynamo-support.ts';
 import { InternalError } from '../domain/errors.ts';
-import type {
-  FileRequestListPlan,
-  FileRequestPage,
-  FileRequestRecord,
-  FileRequestSource,
-  FileRequestStore,
-} from '../domain/file-requests.ts';
+import type { FileRequestListPlan, FileRequestPage, FileRequestSource, FileRequestStore } from '../domain/file-requests/ports.ts';
+import type { FileRequestRecord } from '../domain/file-requests/record.ts';
 import { AlreadyExistsError, VersionConflictError } from '../domain/ports.ts';
 import { indexName, type DimensionAttr } from './table-schema.ts';
 

@@ -4,7 +4,8 @@
  * sweeper removes it when due, as TTL does in AWS, and `expire-files` then cleans up storage.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AbandonedUpload, PendingUpload, PendingUploadStore } from '../domain/large-uploads.ts';
+import type { AbandonedUpload } from '../domain/large-uploads/abandoned-uploads.ts';
+import type { PendingUpload, PendingUploadStore } from '../domain/large-uploads/pending-upload.ts';
 import { guarded, isConditionFailure } from './dynamo-support.ts';
 import { EXPIRY_PARTITION, filePk } from './dynamo-file-index.ts';
 import { InternalError } from '../domain/errors.ts';

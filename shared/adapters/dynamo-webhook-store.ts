@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { guarded, isConditionFailure } from './dynamo-support.ts';
 import { InternalError } from '../domain/errors.ts';
-import type { DeliveryKey, DeliveryRecord, DueDelivery, WebhookRecord, WebhookStore } from '../domain/webhooks.ts';
+import type { WebhookStore } from '../domain/webhooks/ports.ts';
+import type { DeliveryKey, DeliveryRecord, DueDelivery, WebhookRecord } from '../domain/webhooks/records.ts';
 import { SCHEDULE_INDEX } from './table-schema.ts';
 
 type Item = Record<string, unknown>;

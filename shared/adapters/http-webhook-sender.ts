@@ -13,15 +13,9 @@ import { lookup as dnsLookupAsync } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import {
-  classifyAddress,
-  isAllowedTarget,
-  targetHost,
-  type AttemptResult,
-  type DeliveryRequest,
-  type HostResolver,
-  type WebhookSender,
-} from '../domain/webhooks.ts';
+import type { AttemptResult } from '../domain/webhooks/delivery-rules.ts';
+import type { DeliveryRequest, HostResolver, WebhookSender } from '../domain/webhooks/ports.ts';
+import { classifyAddress, isAllowedTarget, targetHost } from '../domain/webhooks/targets.ts';
 
 export const TARGET_NOT_ALLOWED = 'target address not allowed';
 const USER_AGENT = 'MedFiles-Webhooks/1.0';

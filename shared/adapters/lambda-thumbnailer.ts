@@ -1,5 +1,5 @@
 /** Thumbnailer that invokes the thumbnail function (deployed), or calls its handler in-process (local). */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { InternalError } from '../domain/errors.ts';
 import type { Thumbnailer, ThumbnailRequest, ThumbnailResult } from '../domain/thumbnails.ts';
 
@@ -23,17 +23,13 @@ function toResult(payload: Awaited<ReturnType<ThumbnailHandler>>): ThumbnailResu
 }
 
 export class LambdaThumbnailer implements Thumbnailer {
-  readonly #client: LambdaClient;
-
   constructor(
+    private readonly client: LambdaClient,
     private readonly functionName: string,
-    region: string,
-  ) {
-    this.#client = new LambdaClient({ region });
-  }
+  ) {}
 
   async make(request: ThumbnailRequest): Promise<ThumbnailResult> {
-    const out = await this.#client
+    const out = await this.client
       .send(new InvokeCommand({ FunctionName: this.functionName, Payload: Buffer.from(JSON.stringify(request)) }))
       .catch((error: unknown) => {
         throw new InternalError('thumbnail function invoke failed', { cause: error });

@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ExpiredFile } from '../domain/expiry.ts';
-import type { AbandonedUpload } from '../domain/large-uploads.ts';
+import type { AbandonedUpload } from '../domain/large-uploads/abandoned-uploads.ts';
 import { abandonedUploadOf } from './dynamo-pending-uploads.ts';
 
 export const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';

@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ErrorBody,
   FileList,
@@ -18,19 +18,19 @@ import {
   FileRequestResource,
   ListFileRequestsQuery,
   PatchFileRequestBody,
-} from './file-requests.ts';
+} from './file-requests/schemas.ts';
+import { CreateWebhookBody, PatchWebhookBody } from './webhooks/bodies.ts';
 import {
-  CreateWebhookBody,
   DeliveriesQuery,
   DeliveryList,
   DeliveryResource,
-  PatchWebhookBody,
   WebhookCreated,
   WebhookList,
   WebhookPayload,
   WebhookResource,
-} from './webhooks.ts';
-import { CompleteUploadBody, CreateUploadBody, MultipartUpload, SinglePutUpload, UploadTarget } from './large-uploads.ts';
+} from '../http/formats/webhooks.ts';
+import { CompleteUploadBody, CreateUploadBody } from './large-uploads/bodies.ts';
+import { MultipartUpload, SinglePutUpload, UploadTarget } from '../http/formats/uploads.ts';
 
 type Json = Record<string, unknown>;
 

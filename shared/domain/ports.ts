@@ -2,7 +2,7 @@
  * The ports the domain talks to. Adapters in shared/adapters implement them and turn SDK errors into
  * domain errors; tests may implement them in memory.
  */
-import type { FileRecord } from './file.ts';
+import type { Caller, FileRecord } from './file.ts';
 import type { Category, FileState, RecordType } from './schemas.ts';
 
 export interface StoredObjectHeaders {
@@ -177,4 +177,10 @@ export interface FileRequestGate {
    * and returns its new file count.
    */
   addFiles(tenantId: string, requestId: string, ownerId: string, fileIds: readonly string[]): Promise<{ fileCount: number }>;
+}
+
+/** Who is calling: checks a request's `Authorization` header (a bearer token) and names the caller. */
+export interface Authenticator {
+  /** The verified caller; UnauthorizedError (401) for anything missing, malformed, expired or invalid. */
+  authenticate(authorization: string | undefined): Promise<Caller>;
 }

@@ -2,7 +2,7 @@
  * The request and response schemas. Each schema validates a request in a handler, types the code, and
  * feeds the OpenAPI document (shared/domain/openapi.ts): one schema, three uses.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** No C0/C1 control characters, DEL, or Unicode line/paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;

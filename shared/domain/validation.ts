@@ -1,5 +1,5 @@
 /** Turning zod results into the contract's 422 with every offending field listed. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError, type FieldIssue } from './errors.ts';
 
 export function zodIssues(error: z.ZodError, prefix = ''): FieldIssue[] {

@@ -1,6 +1,7 @@
 /**
  * The HTTP shell every route handler shares (middy): error rendering last in the chain, bearer
- * authentication, and the response shape. Handlers return `ApiResult`s and throw domain errors.
+ * authentication through the Authenticator port the handler passes in, and the response shape. Handlers
+ * return `ApiResult`s and throw domain errors.
  */
 import middy from '@middy/core';
 import type {
@@ -10,7 +11,7 @@ import type {
 } from 'aws-lambda';
 import { AppError } from '../domain/errors.ts';
 import type { Caller } from '../domain/file.ts';
-import { app, type App } from '../adapters/app.ts';
+import type { Authenticator } from '../domain/ports.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 
@@ -24,8 +25,7 @@ export interface ApiResult {
 
 export interface RequestScope {
   event: ApiEvent;
-  app: App;
-  /** The verified caller (routes with `auth: 'bearer'`). */
+  /** The verified caller. */
   caller: Caller;
   requestId: string;
 }
@@ -85,12 +85,11 @@ function wrap(fn: (event: ApiEvent, requestId: string) => Promise<ApiResult>) {
     });
 }
 
-/** A route that needs a valid bearer token; the handler gets the verified caller and the app. */
-export function apiHandler(fn: (scope: RequestScope) => Promise<ApiResult>) {
+/** A route that needs a valid bearer token: `auth` names the caller (401 otherwise) before `fn` runs. */
+export function apiHandler(auth: Authenticator, fn: (scope: RequestScope) => Promise<ApiResult>) {
   return wrap(async (event, requestId) => {
-    const instance = await app();
-    const caller = await instance.tokens.verify(event.headers?.authorization);
-    return fn({ event, app: instance, caller, requestId });
+    const caller = await auth.authenticate(event.headers?.authorization);
+    return fn({ event, caller, requestId });
   });
 }
 

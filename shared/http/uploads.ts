@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import { ValidationError, type FieldIssue } from '../domain/errors.ts';
-import type { NewFile, UploadOptions } from '../domain/files-service.ts';
+import type { NewFile, UploadOptions } from '../domain/files/uploads.ts';
 import { EntityRef, FileName, UploadFields, UploadJsonBody } from '../domain/schemas.ts';
 import {
   base64Size,

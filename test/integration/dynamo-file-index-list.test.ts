@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFileIndex } from '../../shared/adapters/dynamo-file-index.ts';
 import type { Caller, FileRecord } from '../../shared/domain/file.ts';
-import { listPlan } from '../../shared/domain/files-service.ts';
+import { listPlan } from '../../shared/domain/files/listing.ts';
 import { ListQuery, type Category, type RecordType } from '../../shared/domain/schemas.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 import { compareBytes, fileRecord, seed } from '../support/integration-records.ts';

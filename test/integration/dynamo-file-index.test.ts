@@ -6,7 +6,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFileIndex } from '../../shared/adapters/dynamo-file-index.ts';
 import type { Caller, FileRecord } from '../../shared/domain/file.ts';
-import { listPlan } from '../../shared/domain/files-service.ts';
+import { listPlan } from '../../shared/domain/files/listing.ts';
 import { AlreadyExistsError, VersionConflictError } from '../../shared/domain/ports.ts';
 import { ListQuery } from '../../shared/domain/schemas.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';

@@ -11,14 +11,10 @@ import { DynamoFileIndex } from '../../shared/adapters/dynamo-file-index.ts';
 import { DynamoFileRequestStore, partitionOf } from '../../shared/adapters/dynamo-file-request-store.ts';
 import { indexName } from '../../shared/adapters/table-schema.ts';
 import type { Caller } from '../../shared/domain/file.ts';
-import {
-  FileRequestsService,
-  ListFileRequestsQuery,
-  type FileRequestListPlan,
-  type FileRequestRecord,
-  type FileRequestSource,
-  type FileRequestStatus,
-} from '../../shared/domain/file-requests.ts';
+import type { FileRequestListPlan, FileRequestSource } from '../../shared/domain/file-requests/ports.ts';
+import type { FileRequestRecord } from '../../shared/domain/file-requests/record.ts';
+import { ListFileRequestsQuery, type FileRequestStatus } from '../../shared/domain/file-requests/schemas.ts';
+import { fileRequestUseCases, type FileRequestUseCases } from '../support/file-request-use-cases.ts';
 import { AlreadyExistsError, VersionConflictError } from '../../shared/domain/ports.ts';
 import { Sealer } from '../../shared/domain/sealing.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
@@ -295,10 +291,10 @@ describe('FileRequestsService on DynamoDB', () => {
   const provider: Caller = { sub: 'provider-7', tenantId: tenant, role: 'provider', via: 'token' };
   const patient: Caller = { sub: 'patient-1', tenantId: tenant, role: 'patient', via: 'token' };
   const published: string[] = [];
-  let service: FileRequestsService;
+  let service: FileRequestUseCases;
 
   beforeAll(() => {
-    service = new FileRequestsService({
+    service = fileRequestUseCases({
       store,
       events: { publish: async (events) => void published.push(...events.map((e) => e.type)) },
       sealer: new Sealer('i'.repeat(48)),

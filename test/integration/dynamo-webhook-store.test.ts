@@ -9,7 +9,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamo-webhook-store.ts';
-import type { DeliveryRecord, WebhookRecord } from '../../shared/domain/webhooks.ts';
+import type { DeliveryRecord, WebhookRecord } from '../../shared/domain/webhooks/records.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 
 const run = Date.now();

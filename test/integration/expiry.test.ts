@@ -12,7 +12,7 @@ import { S3FileStore } from '../../shared/adapters/s3-file-store.ts';
 import { expiredFilesOf } from '../../shared/adapters/ttl-stream.ts';
 import { ExpiryService, EXPIRY_TAG } from '../../shared/domain/expiry.ts';
 import { contentKey, fileKeyPrefix } from '../../shared/domain/file.ts';
-import { expiryTags } from '../../shared/domain/files-service.ts';
+import { expiryTags } from '../../shared/domain/files/stored-object.ts';
 import type { ConsumerDef } from '../../shared/events.ts';
 import { sweepOnce } from '../../local/expiry-sweeper.ts';
 import { RecordingPublisher } from '../support/in-memory-ports.ts';

@@ -6,16 +6,19 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFileIndex } from '../../shared/adapters/dynamo-file-index.ts';
+import { useEventPublisher } from '../../shared/adapters/wiring/ports.ts';
 import { ErrorBody, FileList, FileResource, FilesCreated, FileWithLink, Health } from '../../shared/domain/schemas.ts';
 import { mintToken } from '../../local/tokens.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 import { lambdaContext, sampleEvent, type LambdaHandler } from '../support/integration-events.ts';
 import { fileRecord } from '../support/integration-records.ts';
+import { RecordingPublisher } from '../support/in-memory-ports.ts';
 
 const JWT_SECRET = 'integration-jwt-secret-0123456789abcdef';
 const tenant = `handlers-${Date.now()}`;
 
 let clients: IntegrationClients;
+const events = new RecordingPublisher();
 let health: LambdaHandler;
 let listFiles: LambdaHandler;
 let createFiles: LambdaHandler;
@@ -33,6 +36,8 @@ beforeAll(async () => {
     MEDFILES_SIGNING_SECRET: 'integration-signing-secret-0123456789abcdef',
     MEDFILES_S3_FORCE_PATH_STYLE: 'true',
   });
+  // EventBridge in AWS; here the events are recorded (set before the handlers wire their ports on import).
+  useEventPublisher(events);
   health = ((await import('../../functions/health.ts')) as { handler: LambdaHandler }).handler;
   listFiles = ((await import('../../functions/list-files.ts')) as { handler: LambdaHandler }).handler;
   createFiles = ((await import('../../functions/create-files.ts')) as { handler: LambdaHandler }).handler;

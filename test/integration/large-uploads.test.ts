@@ -18,12 +18,10 @@ import { SharpImageProcessor } from '../../shared/adapters/sharp-image-processor
 import { abandonedUploadsOf } from '../../shared/adapters/ttl-stream.ts';
 import { DEFAULT_ALLOWED_TYPES } from '../../shared/config.ts';
 import { contentKey, type Caller } from '../../shared/domain/file.ts';
-import {
-  AbandonedUploads,
-  LargeUploadsService,
-  readCreateUpload,
-  type UploadTarget,
-} from '../../shared/domain/large-uploads.ts';
+import { AbandonedUploads } from '../../shared/domain/large-uploads/abandoned-uploads.ts';
+import { readCreateUpload } from '../../shared/domain/large-uploads/bodies.ts';
+import { LargeUploadsService } from '../../shared/domain/large-uploads/service.ts';
+import type { UploadTarget } from '../../shared/domain/large-uploads/upload-target.ts';
 import type { ConsumerDef } from '../../shared/events.ts';
 import { pngWithAlpha } from '../support/images.ts';
 import { InMemoryFileRequests, RecordingPublisher } from '../support/in-memory-ports.ts';

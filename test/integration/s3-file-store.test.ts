@@ -7,7 +7,7 @@ import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Clien
 import { parse } from 'content-disposition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3FileStore } from '../../shared/adapters/s3-file-store.ts';
-import { dispositionFor } from '../../shared/domain/files-service.ts';
+import { dispositionFor } from '../../shared/domain/files/stored-object.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 
 let clients: IntegrationClients;

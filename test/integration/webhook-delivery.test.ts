@@ -17,13 +17,10 @@ import { DynamoWebhookStore } from '../../shared/adapters/dynamo-webhook-store.t
 import { HttpWebhookSender, lookupAllowing, TARGET_NOT_ALLOWED } from '../../shared/adapters/http-webhook-sender.ts';
 import type { Caller } from '../../shared/domain/file.ts';
 import { Sealer } from '../../shared/domain/sealing.ts';
-import {
-  WebhookDispatcher,
-  WebhookService,
-  type BusEventDetail,
-  type DeliveryRecord,
-  type WebhookRecord,
-} from '../../shared/domain/webhooks.ts';
+import type { BusEventDetail } from '../../shared/domain/bus-event.ts';
+import { WebhookDispatcher } from '../../shared/domain/webhooks/dispatcher.ts';
+import type { DeliveryRecord, WebhookRecord } from '../../shared/domain/webhooks/records.ts';
+import { WebhookService } from '../../shared/domain/webhooks/service.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 
 const TIMEOUT_MS = 400;
@@ -109,7 +106,7 @@ function event(over: Partial<BusEventDetail> = {}): BusEventDetail {
 }
 
 async function deliveriesOf(webhook: WebhookRecord): Promise<DeliveryRecord[]> {
-  return (await registry.listDeliveries(admin, webhook.id, {})).deliveries;
+  return (await registry.listDeliveries(admin, webhook.id, { limit: 25 })).deliveries;
 }
 
 async function deadLetters(): Promise<Record<string, unknown>[]> {

@@ -15,7 +15,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../local/tokens.ts';
 import { ErrorBody } from '../../shared/domain/schemas.ts';
-import { DeliveryList, WebhookCreated, WebhookList, WebhookResource, type RunSummary } from '../../shared/domain/webhooks.ts';
+import type { RunSummary } from '../../shared/domain/webhooks/dispatcher.ts';
+import { DeliveryList, WebhookCreated, WebhookList, WebhookResource } from '../../shared/http/formats/webhooks.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 import { lambdaContext, type LambdaHandler } from '../support/integration-events.ts';
 
@@ -204,6 +205,7 @@ describe('registration routes', () => {
       expectError(await call('update', { token: tokens[role], params: { id }, body: { active: false } }), 403, 'forbidden');
       expectError(await call('delete', { token: tokens[role], params: { id } }), 403, 'forbidden');
       expectError(await call('deliveries', { token: tokens[role], params: { id } }), 403, 'forbidden');
+      expectError(await call('deliveries', { token: tokens[role], params: { id }, query: { limit: '0' } }), 403, 'forbidden');
       expectError(await call('retry', { token: tokens[role], params: { id, deliveryId: uuidv7() } }), 403, 'forbidden');
     }
   });
@@ -223,6 +225,8 @@ describe('registration routes', () => {
     expectError(await call('create', { body: '{"url":' }), 400, 'bad_request');
     expectError(await call('get', { params: { id: 'not-a-uuid' } }), 422, 'validation_error');
     expectError(await call('retry', { params: { id, deliveryId: 'nope' } }), 422, 'validation_error');
+    const query = expectError(await call('deliveries', { params: { id }, query: { limit: '101', extra: '1' } }), 422, 'validation_error');
+    expect(query.details.map((d) => d.path).sort()).toEqual(['(body)', 'limit']);
   });
 });
 

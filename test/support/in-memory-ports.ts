@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import type { FileRecord } from '../../shared/domain/file.ts';
 import { ImageUnreadableError, type ImageInfo, type ImageProcessor, type Thumbnail } from '../../shared/domain/images.ts';
-import type { PendingUpload, PendingUploadStore } from '../../shared/domain/large-uploads.ts';
+import type { PendingUpload, PendingUploadStore } from '../../shared/domain/large-uploads/pending-upload.ts';
 import type { Thumbnailer, ThumbnailResult } from '../../shared/domain/thumbnails.ts';
 import {
   AlreadyExistsError,

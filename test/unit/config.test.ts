@@ -1,6 +1,6 @@
 /** Configuration is parsed once and fails loudly, naming the variable, on a missing or bad value. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALLOWED_TYPES, parseConfig } from '../../shared/config.ts';
+import { DEFAULT_ALLOWED_TYPES, parseConfig, requireSettings, type Need } from '../../shared/config.ts';
 
 const MiB = 1024 * 1024;
 const minimal = {
@@ -98,13 +98,9 @@ describe('parseConfig', () => {
     expect(config.signing.secretArn).toMatch(/^arn:/);
   });
 
-  it.each(['MEDFILES_BUCKET', 'MEDFILES_TABLE'])('a missing %s throws naming it', (name) => {
-    expect(failure({ ...minimal, [name]: undefined })).toContain(name);
-  });
-
   it('names every bad variable at once', () => {
-    const message = failure({ MEDFILES_JWT_SECRET: 'short', MEDFILES_SIGNING_SECRET: 's'.repeat(32), MEDFILES_DOWNLOAD_URL_TTL_SECONDS: 'abc' });
-    for (const name of ['MEDFILES_BUCKET', 'MEDFILES_TABLE', 'MEDFILES_JWT_SECRET', 'MEDFILES_DOWNLOAD_URL_TTL_SECONDS']) expect(message).toContain(name);
+    const message = failure({ MEDFILES_JWT_SECRET: 'short', MEDFILES_BUCKET: 'b', MEDFILES_DOWNLOAD_URL_TTL_SECONDS: 'abc' });
+    for (const name of ['MEDFILES_BUCKET', 'MEDFILES_JWT_SECRET', 'MEDFILES_DOWNLOAD_URL_TTL_SECONDS']) expect(message).toContain(name);
   });
 
   it('a function that verifies no tokens and signs nothing starts without those secrets (checked where used)', () => {
@@ -149,5 +145,39 @@ describe('parseConfig', () => {
   it('does not echo secret values in its error', () => {
     const message = failure({ ...minimal, MEDFILES_JWT_SECRET: 'tiny-secret', MEDFILES_BUCKET: undefined });
     expect(message).not.toContain('tiny-secret');
+  });
+});
+
+describe('requireSettings: a function requires only the settings it uses', () => {
+  const required = (env: Record<string, string | undefined>, needs: Need[]) => {
+    try {
+      requireSettings(parseConfig(env), needs);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'ok';
+  };
+
+  it('a function with no needs (health, openapi) starts with an empty environment', () => {
+    expect(required({}, [])).toBe('ok');
+  });
+
+  it.each([
+    ['bucket', 'MEDFILES_BUCKET'],
+    ['table', 'MEDFILES_TABLE'],
+    ['eventBus', 'MEDFILES_EVENT_BUS'],
+    ['auth', 'MEDFILES_JWT_SECRET (local) or MEDFILES_JWT_JWKS_URL (deployed)'],
+    ['signing', 'MEDFILES_SIGNING_SECRET (local) or MEDFILES_SIGNING_SECRET_ARN (deployed)'],
+    ['deadLetters', 'MEDFILES_WEBHOOK_DLQ_URL (deployed) or MEDFILES_WEBHOOK_DLQ_FILE (local)'],
+  ] as const)('needing %s without it throws naming %s', (need, variables) => {
+    expect(required({}, [need])).toBe(`MedFiles configuration is invalid: ${variables} is required`);
+  });
+
+  it('names every missing variable at once, and is satisfied by either form of a pair', () => {
+    const message = required({ MEDFILES_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:x' }, ['bucket', 'table', 'signing']);
+    expect(message).toContain('MEDFILES_BUCKET');
+    expect(message).toContain('MEDFILES_TABLE');
+    expect(message).not.toContain('SIGNING');
+    expect(required({ ...minimal, MEDFILES_WEBHOOK_DLQ_URL: 'https://sqs/q' }, ['bucket', 'table', 'auth', 'signing', 'deadLetters'])).toBe('ok');
   });
 });

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoFileRequestStore } from '../../../shared/adapters/dynamo-file-request-store.ts';
 import { InternalError } from '../../../shared/domain/errors.ts';
-import type { FileRequestRecord } from '../../../shared/domain/file-requests.ts';
+import type { FileRequestRecord } from '../../../shared/domain/file-requests/record.ts';
 import { AlreadyExistsError, VersionConflictError } from '../../../shared/domain/ports.ts';
 
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }));

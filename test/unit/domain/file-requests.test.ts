@@ -1,29 +1,19 @@
 /**
  * File requests on an in-memory store: request validation (every offending field in one 422), the role
  * rules, list planning and cursors, PATCH with optimistic concurrency, the events (never the message), and
- * the FileRequestGate that uploads go through, alone and behind FilesService.
+ * the FileRequestGate that uploads go through, alone and behind the file uploads.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type AppError } from '../../../shared/domain/errors.ts';
 import type { Caller } from '../../../shared/domain/file.ts';
-import {
-  assertMayChange,
-  canCreateFileRequest,
-  canSeeFileRequest,
-  CreateFileRequestBody,
-  fileRequestListPlan,
-  FileRequestsService,
-  ListFileRequestsQuery,
-  MAX_FILES_PER_FILE_REQUEST,
-  PatchFileRequestBody,
-  toFileRequestResource,
-  type FileRequestListPlan,
-  type FileRequestPage,
-  type FileRequestRecord,
-  type FileRequestStatus,
-  type FileRequestStore,
-} from '../../../shared/domain/file-requests.ts';
-import { FilesService, type NewFile } from '../../../shared/domain/files-service.ts';
+import { assertMayChange, canCreateFileRequest, canSeeFileRequest } from '../../../shared/domain/file-requests/policy.ts';
+import type { FileRequestListPlan, FileRequestPage, FileRequestStore } from '../../../shared/domain/file-requests/ports.ts';
+import { fileRequestListPlan } from '../../../shared/domain/file-requests/reads.ts';
+import { toFileRequestResource, type FileRequestRecord } from '../../../shared/domain/file-requests/record.ts';
+import { CreateFileRequestBody, ListFileRequestsQuery, MAX_FILES_PER_FILE_REQUEST, PatchFileRequestBody, type FileRequestStatus } from '../../../shared/domain/file-requests/schemas.ts';
+import { fileRequestUseCases, type FileRequestUseCases } from '../../support/file-request-use-cases.ts';
+import type { NewFile } from '../../../shared/domain/files/uploads.ts';
+import { fileUseCases, type FileUseCases } from '../../support/file-use-cases.ts';
 import { ContentLinks } from '../../../shared/domain/links.ts';
 import { AlreadyExistsError, VersionConflictError } from '../../../shared/domain/ports.ts';
 import { Sealer } from '../../../shared/domain/sealing.ts';
@@ -115,14 +105,14 @@ let clock: Date;
 let store: InMemoryFileRequestStore;
 let events: RecordingPublisher;
 let sealer: Sealer;
-let requests: FileRequestsService;
+let requests: FileRequestUseCases;
 
 beforeEach(() => {
   clock = new Date(NOW);
   store = new InMemoryFileRequestStore();
   events = new RecordingPublisher();
   sealer = new Sealer('s'.repeat(48));
-  requests = new FileRequestsService({ store, events, sealer, now: () => clock });
+  requests = fileRequestUseCases({ store, events, sealer, now: () => clock });
 });
 
 /** Runs `fn` and returns what it threw (failing the test if it did not throw). */
@@ -650,15 +640,15 @@ describe('FileRequestGate', () => {
   });
 });
 
-describe('uploads through FilesService', () => {
+describe('uploads through the file use cases', () => {
   let index: InMemoryFileIndex;
   let objects: InMemoryFileStore;
-  let files: FilesService;
+  let files: FileUseCases;
 
   beforeEach(() => {
     index = new InMemoryFileIndex();
     objects = new InMemoryFileStore();
-    files = new FilesService({
+    files = fileUseCases({
       store: objects,
       index,
       events,

@@ -1,5 +1,5 @@
 /** Turning zod results into the contract's 422 body, and path id checks. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import { isUuid, parseOrThrow, requireUuid, zodIssues } from '../../../shared/domain/validation.ts';

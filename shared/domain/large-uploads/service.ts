@@ -6,18 +6,17 @@
  *
  * Until completion the id holds a claim in the index (so `get` and `list` do not show it: 404 everywhere) and a
  * pending upload record with the declared metadata, both expiring after PENDING_TTL_SECONDS. A verification
- * failure deletes the object, the claim and the pending record. An upload never completed is removed by TTL:
- * the removal of its pending record deletes the object or aborts the multipart upload (`AbandonedUploads`); the S3
- * lifecycle rule that aborts incomplete multipart uploads after a day is the backstop.
+ * failure deletes the object, the claim and the pending record. An upload never completed is removed by TTL
+ * (`AbandonedUploads`).
  */
 import { v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
-import { detectContentType, normalizeDeclaredType } from './content-type.ts';
-import { NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type AppError } from './errors.ts';
-import { contentKey, extensionOf, isExpired, type Caller, type FileRecord } from './file.ts';
-import { dispositionFor, expiryTags, fileEventData, servedContentType } from './files-service.ts';
-import { isImageMime, type ImageProcessor } from './images.ts';
-import { assertVisible, resolveOwner } from './policy.ts';
+import { detectContentType } from '../content-type.ts';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError, type AppError } from '../errors.ts';
+import { contentKey, extensionOf, isExpired, type Caller, type FileRecord } from '../file.ts';
+import { fileEventData } from '../files/file-events.ts';
+import { dispositionFor, expiryTags, servedContentType } from '../files/stored-object.ts';
+import { isImageMime, type ImageProcessor } from '../images.ts';
+import { assertVisible, resolveOwner } from '../policy.ts';
 import {
   VersionConflictError,
   type DomainEvent,
@@ -25,160 +24,12 @@ import {
   type FileIndex,
   type FileRequestGate,
   type FileStore,
-  type UploadedPart,
-} from './ports.ts';
-import { publishAfterCommit, type ErrorReporter } from './publishing.ts';
-import { FileName, Uuid, UploadMetadata, type Category, type EntityRef, type RecordType, type Role } from './schemas.ts';
-import { parseOrThrow } from './validation.ts';
-
-const MiB = 1024 * 1024;
-
-/** Up to this size one presigned PUT; above it a multipart upload (API.md: "above 100 MiB"). */
-export const SINGLE_PUT_MAX_BYTES = 100 * MiB;
-/** Smallest part we hand out (S3's minimum is 5 MiB); grows so that no upload needs more than MAX_PARTS. */
-export const MIN_PART_SIZE = 8 * MiB;
-export const MAX_PARTS = 10_000;
-/** How long the presigned URLs work. Deployed, a URL also stops working when the role's session ends. */
-export const UPLOAD_URL_TTL_SECONDS = 3600;
-/** How long an upload may stay unfinished before its id, pending record and object are removed. */
-export const PENDING_TTL_SECONDS = 24 * 3600;
-/** The first bytes read to sniff the type and read image dimensions (one ranged GET). */
-export const SNIFF_BYTES = 64 * 1024;
-
-// ---------------------------------------------------------------------------------------------------------
-// Schemas
-
-export const Sha256Hex = z
-  .string()
-  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (SHA-256)')
-  .transform((v) => v.toLowerCase());
-
-export const CreateUploadBody = UploadMetadata.extend({
-  name: FileName,
-  mimeType: z.string().max(255).meta({ description: 'The declared type; the bytes must agree (checked on completion).' }),
-  size: z
-    .number({ message: 'must be a whole number of bytes' })
-    .int('must be a whole number of bytes')
-    .positive('must be at least 1 byte (empty files are refused)')
-    .meta({ description: 'Exact size in bytes. Over the configured maximum (default 5 GiB) is 413.' }),
-  sha256: Sha256Hex.optional().meta({ description: 'SHA-256 (hex) of the bytes; storage and completion verify it.' }),
-})
-  .strict()
-  .meta({ id: 'CreateUploadBody' });
-export type CreateUploadBody = z.infer<typeof CreateUploadBody>;
-
-export const UploadedPartBody = z
-  .object({
-    partNumber: z.number().int().min(1).max(MAX_PARTS),
-    etag: z.string().min(1).max(128).meta({ description: 'The ETag storage answered the part PUT with.' }),
-  })
-  .strict();
-
-export const CompleteUploadBody = z
-  .object({
-    parts: z
-      .array(UploadedPartBody)
-      .min(1)
-      .max(MAX_PARTS)
-      .optional()
-      .meta({ description: 'Multipart uploads only: every part, in order, with its ETag.' }),
-  })
-  .strict()
-  .meta({ id: 'CompleteUploadBody' });
-export type CompleteUploadBody = z.infer<typeof CompleteUploadBody>;
-
-export const SinglePutUpload = z
-  .object({
-    fileId: Uuid,
-    method: z.literal('PUT'),
-    url: z.string().meta({ description: 'Presigned storage URL; holds no file name.' }),
-    headers: z.record(z.string(), z.string()).meta({ description: 'Send exactly these headers with the PUT (they are signed).' }),
-    expiresAt: z.string(),
-  })
-  .meta({ id: 'SinglePutUpload' });
-
-export const MultipartUpload = z
-  .object({
-    fileId: Uuid,
-    partSize: z.number().int().meta({ description: 'Every part but the last has exactly this many bytes.' }),
-    parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })),
-    expiresAt: z.string(),
-  })
-  .meta({ id: 'MultipartUpload' });
-
-export const UploadTarget = z.union([SinglePutUpload, MultipartUpload]).meta({ id: 'UploadTarget' });
-export type UploadTarget = z.infer<typeof UploadTarget>;
-
-/**
- * Checks a `POST /v1/uploads` body in the contract's order: a declared size over the maximum (413), a declared
- * type that is not allowed (415), then every other rule (422, all fields listed).
- */
-export function readCreateUpload(body: unknown, limits: { maxUploadBytes: number; allowedTypes: ReadonlySet<string> }): CreateUploadBody {
-  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  if (typeof fields.size === 'number' && fields.size > limits.maxUploadBytes) {
-    throw new PayloadTooLargeError(`Uploads are limited to ${limits.maxUploadBytes} bytes`, [
-      { path: 'size', message: `must be at most ${limits.maxUploadBytes} bytes` },
-    ]);
-  }
-  if (typeof fields.mimeType === 'string') {
-    const declared = normalizeDeclaredType(fields.mimeType);
-    // The stored object's type is fixed when the URL is signed, so a generic type cannot be sniffed later.
-    const problem = !declared
-      ? 'must name the file type (application/octet-stream is not accepted)'
-      : !limits.allowedTypes.has(declared)
-        ? `type ${declared} is not allowed`
-        : undefined;
-    if (problem) throw new UnsupportedMediaTypeError(`Declared ${problem}`, [{ path: 'mimeType', message: problem }]);
-  }
-  const parsed = parseOrThrow(CreateUploadBody, body);
-  return { ...parsed, mimeType: normalizeDeclaredType(parsed.mimeType)! };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Ports
-
-/** An upload in progress: what was declared, kept until completion (ids and metadata; the name never in keys). */
-export interface PendingUpload {
-  tenantId: string;
-  id: string;
-  ownerId: string;
-  createdBy: { id: string; role: Role };
-  name: string;
-  /** Declared type, normalized and allowed. */
-  mimeType: string;
-  size: number;
-  sha256: string | null;
-  description: string | null;
-  category: Category;
-  recordType: RecordType | null;
-  entity: EntityRef | null;
-  fileRequestId: string | null;
-  expiryInterval: number | null;
-  /** Storage's multipart upload id; null for a single PUT. */
-  multipartUploadId: string | null;
-  partCount: number;
-  createdAt: string;
-  /** When the pending upload (and the id's claim) expires and is removed. */
-  expiresAt: string;
-}
-
-/** Pending uploads (DynamoDB: an item next to the id's claim, removed by TTL). */
-export interface PendingUploadStore {
-  put(upload: PendingUpload): Promise<void>;
-  /** The pending upload, or null (also once it has expired, even if TTL has not removed it yet). */
-  get(tenantId: string, id: string, now: Date): Promise<PendingUpload | null>;
-  remove(tenantId: string, id: string): Promise<void>;
-}
-
-/** What the TTL removal of a pending upload tells: enough to delete its object or abort its multipart upload. */
-export interface AbandonedUpload {
-  tenantId: string;
-  id: string;
-  multipartUploadId: string | null;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The service
+} from '../ports.ts';
+import { publishAfterCommit, type ErrorReporter } from '../publishing.ts';
+import type { CompleteUploadBody, CreateUploadBody } from './bodies.ts';
+import { checkedParts, PENDING_TTL_SECONDS, planParts, SNIFF_BYTES, UPLOAD_URL_TTL_SECONDS } from './limits.ts';
+import type { PendingUpload, PendingUploadStore } from './pending-upload.ts';
+import type { UploadTarget } from './upload-target.ts';
 
 export interface LargeUploadsDeps {
   store: FileStore;
@@ -193,11 +44,6 @@ export interface LargeUploadsDeps {
   minPartSize?: number;
   now?: () => Date;
   reportError?: ErrorReporter;
-}
-
-/** Part size for `size` bytes: at least `minPartSize`, whole MiB, and no more than MAX_PARTS parts. */
-export function partSizeFor(size: number, minPartSize = MIN_PART_SIZE): number {
-  return Math.max(minPartSize, Math.ceil(size / MAX_PARTS / MiB) * MiB);
 }
 
 /** Cuts a UTF-8 sequence split by the end of a ranged read, so a prefix of valid text still reads as text. */
@@ -234,9 +80,7 @@ export class LargeUploadsService {
     const id = uuidv7();
     const key = contentKey(caller.tenantId, id);
     const headers = { contentType: servedContentType(input.mimeType), contentDisposition: dispositionFor(input.name, 'attachment') };
-    const multipart = input.size > (this.#d.singlePutMaxBytes ?? SINGLE_PUT_MAX_BYTES);
-    const partSize = multipart ? partSizeFor(input.size, this.#d.minPartSize) : input.size;
-    const partCount = Math.ceil(input.size / partSize);
+    const { multipart, partSize, partCount } = planParts(input.size, this.#d.singlePutMaxBytes, this.#d.minPartSize);
     const urlsExpireAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString();
 
     await index.claim(caller.tenantId, id, PENDING_TTL_SECONDS);
@@ -418,32 +262,4 @@ export class LargeUploadsService {
     const file = await this.#d.index.get(tenantId, id);
     return file && !isExpired(file, this.#now()) ? file : null;
   }
-}
-
-/**
- * TTL removed a pending upload that was never completed: its object (or multipart parts) go too. Runs in the
- * TTL consumer (`expire-files`), which needs only storage and the index.
- */
-export class AbandonedUploads {
-  constructor(
-    private readonly store: FileStore,
-    private readonly index: FileIndex,
-  ) {}
-
-  /** Idempotent. If the upload did complete (its pending record was left behind), the File owns the object. */
-  async clean(upload: AbandonedUpload): Promise<void> {
-    if (await this.index.get(upload.tenantId, upload.id)) return;
-    const key = contentKey(upload.tenantId, upload.id);
-    if (upload.multipartUploadId !== null) await this.store.abortMultipart(key, upload.multipartUploadId);
-    await this.store.delete(key);
-  }
-}
-
-/** Every part 1..partCount once, in order (S3 requires ascending order); anything else is 422. */
-function checkedParts(parts: CompleteUploadBody['parts'], partCount: number): UploadedPart[] {
-  if (parts === undefined) throw new ValidationError([{ path: 'parts', message: 'is required to complete a multipart upload' }]);
-  if (parts.length !== partCount || parts.some((p, i) => p.partNumber !== i + 1)) {
-    throw new ValidationError([{ path: 'parts', message: `must list parts 1 to ${partCount}, each once, in order` }]);
-  }
-  return parts;
 }

@@ -1,16 +1,19 @@
 /**
- * FilesService on in-memory ports: Content-Disposition, list planning, and all-or-nothing writes (a failure
+ * The file use cases on in-memory ports: Content-Disposition, list planning, and all-or-nothing writes (a failure
  * anywhere leaves no object and no record), including the PUT race on a client-chosen id.
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'content-disposition';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, InternalError, NotFoundError } from '../../../shared/domain/errors.ts';
-import { contentKey, type Caller, type FileRecord } from '../../../shared/domain/file.ts';
-import { dispositionFor, FilesService, listPlan, type NewFile } from '../../../shared/domain/files-service.ts';
-import { ContentLinks } from '../../../shared/domain/links.ts';
-import { ListQuery } from '../../../shared/domain/schemas.ts';
-import { Sealer } from '../../../shared/domain/sealing.ts';
+import { ConflictError, InternalError, NotFoundError } from '../../../../shared/domain/errors.ts';
+import { contentKey, type Caller, type FileRecord } from '../../../../shared/domain/file.ts';
+import { listPlan } from '../../../../shared/domain/files/listing.ts';
+import { dispositionFor } from '../../../../shared/domain/files/stored-object.ts';
+import type { NewFile } from '../../../../shared/domain/files/uploads.ts';
+import { fileUseCases, type FileUseCases } from '../../../support/file-use-cases.ts';
+import { ContentLinks } from '../../../../shared/domain/links.ts';
+import { ListQuery } from '../../../../shared/domain/schemas.ts';
+import { Sealer } from '../../../../shared/domain/sealing.ts';
 import {
   InMemoryFileIndex,
   InMemoryFileStore,
@@ -18,7 +21,7 @@ import {
   RecordingPublisher,
   UnusedThumbnailer,
   InMemoryFileRequests,
-} from '../../support/in-memory-ports.ts';
+} from '../../../support/in-memory-ports.ts';
 
 const provider: Caller = { sub: 'provider-7', tenantId: 't1', role: 'provider', via: 'token' };
 const patient: Caller = { sub: 'patient-1', tenantId: 't1', role: 'patient', via: 'token' };
@@ -170,12 +173,12 @@ describe('listPlan: which index partitions a page reads', () => {
   });
 });
 
-describe('FilesService with in-memory ports', () => {
+describe('file use cases with in-memory ports', () => {
   let store: InMemoryFileStore;
   let index: InMemoryFileIndex;
   let events: RecordingPublisher;
   let requests: InMemoryFileRequests;
-  let service: FilesService;
+  let service: FileUseCases;
   let clock: Date;
   const sealer = new Sealer('unit-test-signing-secret-0123456789abcdef');
 
@@ -185,7 +188,7 @@ describe('FilesService with in-memory ports', () => {
     index = new InMemoryFileIndex(() => clock);
     events = new RecordingPublisher();
     requests = new InMemoryFileRequests();
-    service = new FilesService({
+    service = fileUseCases({
       store,
       index,
       events,
@@ -455,7 +458,7 @@ describe('FilesService with in-memory ports', () => {
   describe('updateFile (sharing)', () => {
     it('answers a saved sharing change even when the share markers cannot be written, and reports it', async () => {
       const reported: string[] = [];
-      const reporting = new FilesService({
+      const reporting = fileUseCases({
         store, index, events, images: new NoImageProcessor(), thumbnails: new UnusedThumbnailer(), fileRequests: requests,
         sealer, links: new ContentLinks(sealer, 900), inlineResponseMaxBytes: 64, redirectTtlSeconds: 60, now: () => clock,
         reportError: (what) => reported.push(what),

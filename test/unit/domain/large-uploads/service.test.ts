@@ -1,31 +1,22 @@
 /**
- * Large uploads (POST /v1/uploads, .../complete) with in-memory ports: the contract's check order, what a
- * presigned PUT demands of the client, verification on completion and what a failure leaves behind (nothing),
- * idempotent completion, who may complete, multipart, and the cleanup of uploads never completed.
+ * LargeUploadsService with in-memory ports: what a presigned PUT demands of the client, verification on
+ * completion and what a failure leaves behind (nothing), idempotent completion, who may complete, and multipart.
  */
 import { createHash } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { abandonedUploadsOf } from '../../../shared/adapters/ttl-stream.ts';
-import { contentKey, type Caller } from '../../../shared/domain/file.ts';
-import type { ImageInfo, ImageProcessor, Thumbnail } from '../../../shared/domain/images.ts';
-import {
-  AbandonedUploads,
-  LargeUploadsService,
-  MAX_PARTS,
-  partSizeFor,
-  readCreateUpload,
-  type CreateUploadBody,
-  type UploadTarget,
-} from '../../../shared/domain/large-uploads.ts';
+import { DEFAULT_ALLOWED_TYPES } from '../../../../shared/config.ts';
+import { contentKey, type Caller } from '../../../../shared/domain/file.ts';
+import type { ImageInfo, ImageProcessor, Thumbnail } from '../../../../shared/domain/images.ts';
+import { readCreateUpload, type CreateUploadBody } from '../../../../shared/domain/large-uploads/bodies.ts';
+import { LargeUploadsService } from '../../../../shared/domain/large-uploads/service.ts';
+import type { SinglePutTarget } from '../../../../shared/domain/large-uploads/upload-target.ts';
 import {
   InMemoryFileIndex,
   InMemoryFileRequests,
   InMemoryFileStore,
   InMemoryPendingUploads,
   RecordingPublisher,
-} from '../../support/in-memory-ports.ts';
-import { DEFAULT_ALLOWED_TYPES } from '../../../shared/config.ts';
+} from '../../../support/in-memory-ports.ts';
 
 const MiB = 1024 * 1024;
 const allowedTypes = new Set(DEFAULT_ALLOWED_TYPES.split(','));
@@ -54,50 +45,6 @@ class FakeImages implements ImageProcessor {
     throw new Error('not used');
   }
 }
-
-describe('readCreateUpload: 413, then 415, then 422 with every field', () => {
-  it('a declared size over the maximum is 413 even when the type and name are bad too', () => {
-    expect(() => readCreateUpload({ name: 'a/b', mimeType: 'text/html', size: limits.maxUploadBytes + 1 }, limits)).toThrow(
-      expect.objectContaining({ status: 413 }),
-    );
-  });
-
-  it('a declared type not allowed (or generic) is 415 before the 422 rules', () => {
-    for (const mimeType of ['text/html', 'image/svg+xml', 'application/octet-stream', '']) {
-      expect(() => readCreateUpload({ name: 'a/b', mimeType, size: -1 }, limits)).toThrow(expect.objectContaining({ status: 415 }));
-    }
-  });
-
-  it('422 lists every offending field', () => {
-    try {
-      readCreateUpload({ name: 'dir/x.pdf', mimeType: 'application/pdf', size: 0, sha256: 'abc', category: 'nope', extra: 1 }, limits);
-      expect.unreachable();
-    } catch (error) {
-      const e = error as { status: number; details: { path: string }[] };
-      expect(e.status).toBe(422);
-      expect(e.details.map((d) => d.path).sort()).toEqual(['(body)', 'category', 'name', 'sha256', 'size']);
-    }
-    expect(() => readCreateUpload({ name: 'x.pdf', mimeType: 'application/pdf', size: 1.5 }, limits)).toThrow(
-      expect.objectContaining({ status: 422 }),
-    );
-    expect(() => readCreateUpload({ mimeType: 'application/pdf', size: 10 }, limits)).toThrow(expect.objectContaining({ status: 422 }));
-  });
-
-  it('normalizes the declared type and the checksum', () => {
-    const input = readCreateUpload({ name: 'x.jpg', mimeType: 'image/JPG', size: 10, sha256: 'A'.repeat(64) }, limits);
-    expect(input).toMatchObject({ mimeType: 'image/jpeg', sha256: 'a'.repeat(64) });
-  });
-});
-
-describe('partSizeFor', () => {
-  it('is at least 8 MiB and keeps every upload within 10,000 parts', () => {
-    expect(partSizeFor(101 * MiB)).toBe(8 * MiB);
-    expect(Math.ceil((5 * 1024 * MiB) / partSizeFor(5 * 1024 * MiB))).toBe(640);
-    const huge = 100 * 1024 * MiB;
-    expect(Math.ceil(huge / partSizeFor(huge))).toBeLessThanOrEqual(MAX_PARTS);
-    expect(partSizeFor(huge) % MiB).toBe(0);
-  });
-});
 
 describe('LargeUploadsService with in-memory ports', () => {
   let store: InMemoryFileStore;
@@ -138,7 +85,7 @@ describe('LargeUploadsService with in-memory ports', () => {
     return target;
   }
 
-  const upload = (target: Extract<UploadTarget, { method: 'PUT' }>, bytes: Uint8Array) =>
+  const upload = (target: SinglePutTarget, bytes: Uint8Array) =>
     expect(store.clientPut(target.url, bytes, target.headers)).toBe('ok');
 
   const leftovers = (id: string) => ({
@@ -358,46 +305,6 @@ describe('LargeUploadsService with in-memory ports', () => {
     it('a parts list for a single-PUT upload is 422', async () => {
       const target = await startSingle(patient, pdf(1000));
       await expect(service.completeUpload(patient, target.fileId, { parts: [{ partNumber: 1, etag: 'x' }] })).rejects.toMatchObject({ status: 422 });
-    });
-  });
-
-  describe('uploads never completed', () => {
-    it('TTL removal of the pending record deletes the object and aborts the multipart upload', async () => {
-      const single = await startSingle(patient, pdf(1000));
-      upload(single, pdf(1000));
-      const multi = await service.createUpload(patient, body({ size: 3 * MiB }));
-      const uploadId = [...store.multiparts.keys()][0]!;
-      const cleaner = new AbandonedUploads(store, index);
-      for (const p of [...pending.uploads.values()]) {
-        await cleaner.clean({ tenantId: p.tenantId, id: p.id, multipartUploadId: p.multipartUploadId });
-      }
-      expect(store.objects.has(contentKey('t1', single.fileId))).toBe(false);
-      expect(store.multiparts.has(uploadId)).toBe(false);
-      expect(store.calls).toContainEqual({ op: 'abortMultipart', key: contentKey('t1', multi.fileId) });
-    });
-
-    it('leaves a completed upload alone when its pending record was left behind', async () => {
-      const bytes = pdf(1000);
-      const target = await startSingle(patient, bytes);
-      upload(target, bytes);
-      const left = (await pending.get('t1', target.fileId, clock))!;
-      await service.completeUpload(patient, target.fileId, {});
-      await new AbandonedUploads(store, index).clean({ tenantId: 't1', id: target.fileId, multipartUploadId: left.multipartUploadId });
-      expect(store.objects.has(contentKey('t1', target.fileId))).toBe(true);
-    });
-
-    it('the stream reader picks TTL removals of pending uploads, by ids and upload id only', () => {
-      const record = (image: Record<string, unknown>, principalId = 'dynamodb.amazonaws.com') => ({
-        eventName: 'REMOVE' as const,
-        userIdentity: { type: 'Service', principalId },
-        dynamodb: { OldImage: marshall(image) as never, SequenceNumber: '7' },
-      });
-      const item = { pk: 'T#t1#F#u1', sk: 'U', kind: 'upload', tenantId: 't1', id: 'u1', name: 'secret.pdf', multipartUploadId: 'm1' };
-      expect(abandonedUploadsOf({ Records: [record(item)] })).toEqual([
-        { upload: { tenantId: 't1', id: 'u1', multipartUploadId: 'm1' }, sequenceNumber: '7' },
-      ]);
-      expect(abandonedUploadsOf({ Records: [record({ ...item, multipartUploadId: null })] })[0]!.upload.multipartUploadId).toBeNull();
-      expect(abandonedUploadsOf({ Records: [record(item, 'lambda.amazonaws.com'), record({ ...item, kind: 'claim' })] })).toEqual([]);
     });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Bearer JWT verification inside the function (API Gateway has no authorizer: signed content links must
+ * The Authenticator port on JWTs: bearer verification inside the function (API Gateway has no authorizer: signed content links must
  * work without a token, and `sam local` skips JWT authorizers). HS256 with a shared secret locally;
  * RS256/ES256 against the issuer's JWKS when deployed, with issuer and audience checked.
  */
@@ -7,13 +7,14 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } 
 import type { Config } from '../config.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import type { Caller } from '../domain/file.ts';
+import type { Authenticator } from '../domain/ports.ts';
 import { Role } from '../domain/schemas.ts';
 
 /** Tenant ids end up in storage keys: keep them to a safe alphabet. */
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CLOCK_SKEW_SECONDS = 30;
 
-export class TokenVerifier {
+export class JwtAuthenticator implements Authenticator {
   readonly #secret: Uint8Array | undefined;
   readonly #jwks: JWTVerifyGetKey | undefined;
 
@@ -26,7 +27,7 @@ export class TokenVerifier {
   }
 
   /** The caller of an `Authorization` header value; 401 for anything missing, malformed or invalid. */
-  async verify(authorization: string | undefined): Promise<Caller> {
+  async authenticate(authorization: string | undefined): Promise<Caller> {
     const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(authorization ?? '');
     if (!match) throw new UnauthorizedError(authorization ? 'Malformed Authorization header' : 'Missing bearer token');
     let payload: JWTPayload;

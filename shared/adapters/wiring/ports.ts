@@ -1,0 +1,131 @@
+/**
+ * The ports a function may use, each built once per container, on first use, from the settings it needs: asking
+ * for the file index requires MEDFILES_TABLE and makes the DynamoDB client, and nothing else. Handlers call these
+ * at module init (through ./use-cases.ts), so a missing setting stops the cold start with the variable's name,
+ * and a function's bundle holds only the clients and adapters its route reaches.
+ *
+ * The local runtime replaces the two parts that are other services in AWS, the event bus and the thumbnail
+ * function, with in-process ones that run the same handler code (`useEventPublisher`, `useThumbnailer`); it
+ * must do so before it imports any handler.
+ */
+import { config } from '../../config.ts';
+import type { Authenticator, EventPublisher } from '../../domain/ports.ts';
+import { Sealer } from '../../domain/sealing.ts';
+import { ThumbnailMaker, type Thumbnailer } from '../../domain/thumbnails.ts';
+import type { DeadLetterQueue } from '../../domain/webhooks/ports.ts';
+import { documentClient, eventBridgeClient, lambdaClient, s3Client, secretsClient, sqsClient } from '../clients.ts';
+import { FileDeadLetterQueue, SqsDeadLetterQueue } from '../dead-letter-queue.ts';
+import { DynamoFileIndex } from '../dynamo-file-index.ts';
+import { DynamoFileRequestStore } from '../dynamo-file-request-store.ts';
+import { DynamoPendingUploads } from '../dynamo-pending-uploads.ts';
+import { DynamoWebhookStore } from '../dynamo-webhook-store.ts';
+import { EventBridgePublisher } from '../eventbridge-publisher.ts';
+import { JwtAuthenticator } from '../jwt-authenticator.ts';
+import { LambdaThumbnailer } from '../lambda-thumbnailer.ts';
+import { S3FileStore } from '../s3-file-store.ts';
+import { readSigningSecret } from '../signing-secret.ts';
+import { SharpImageProcessor } from '../sharp-image-processor.ts';
+
+const built = new Map<string, unknown>();
+
+/** One instance per container. */
+function once<T>(name: string, make: () => T): T {
+  if (!built.has(name)) built.set(name, make());
+  return built.get(name) as T;
+}
+
+const local: { events?: EventPublisher; thumbnails?: Thumbnailer } = {};
+
+/** Local runtime: events go through its in-process bus (EventBridge and its rules in AWS). */
+export function useEventPublisher(publisher: EventPublisher): void {
+  local.events = publisher;
+}
+
+/** Local runtime: thumbnails are made by the thumbnail handler in-process (a separate function in AWS). */
+export function useThumbnailer(thumbnailer: Thumbnailer): void {
+  local.thumbnails = thumbnailer;
+}
+
+export function fileStore(): S3FileStore {
+  return once('fileStore', () => {
+    const cfg = config('bucket');
+    return new S3FileStore(s3Client(cfg), cfg.bucket);
+  });
+}
+
+export function fileIndex(): DynamoFileIndex {
+  return once('fileIndex', () => {
+    const cfg = config('table');
+    return new DynamoFileIndex(documentClient(cfg), cfg.table);
+  });
+}
+
+export function fileRequestStore(): DynamoFileRequestStore {
+  return once('fileRequestStore', () => {
+    const cfg = config('table');
+    return new DynamoFileRequestStore(documentClient(cfg), cfg.table);
+  });
+}
+
+export function pendingUploads(): DynamoPendingUploads {
+  return once('pendingUploads', () => {
+    const cfg = config('table');
+    return new DynamoPendingUploads(documentClient(cfg), cfg.table);
+  });
+}
+
+export function webhookStore(): DynamoWebhookStore {
+  return once('webhookStore', () => {
+    const cfg = config('table');
+    return new DynamoWebhookStore(documentClient(cfg), cfg.table);
+  });
+}
+
+export function eventPublisher(): EventPublisher {
+  return once('events', () => {
+    if (local.events) return local.events;
+    const cfg = config('eventBus');
+    return new EventBridgePublisher(eventBridgeClient(cfg), cfg.eventBus);
+  });
+}
+
+/** sharp is loaded on first use, by the adapter: building this costs nothing. */
+export function imageProcessor(): SharpImageProcessor {
+  return once('images', () => new SharpImageProcessor({ limitInputPixels: config().imagePixelLimit }));
+}
+
+/** The thumbnail function when deployed; in-process (same handler) locally. */
+export function thumbnailer(): Thumbnailer {
+  return once('thumbnails', () => {
+    if (local.thumbnails) return local.thumbnails;
+    const cfg = config();
+    if (cfg.thumbnailFunction) return new LambdaThumbnailer(lambdaClient(cfg), cfg.thumbnailFunction);
+    return thumbnailMaker();
+  });
+}
+
+/** What the thumbnail function itself runs: storage and sharp. */
+export function thumbnailMaker(): ThumbnailMaker {
+  return once('thumbnailMaker', () => new ThumbnailMaker(fileStore(), imageProcessor(), config().thumbnailMaxInputBytes));
+}
+
+/** The key for signed links and cursors; from Secrets Manager when deployed (one call per container). */
+export function sealer(): Promise<Sealer> {
+  return once('sealer', () => {
+    const cfg = config('signing');
+    const secret = cfg.signing.secret ?? readSigningSecret(secretsClient(cfg), cfg.signing.secretArn!);
+    return Promise.resolve(secret).then((key) => new Sealer(key));
+  });
+}
+
+export function authenticator(): Authenticator {
+  return once('authenticator', () => new JwtAuthenticator(config('auth').jwt));
+}
+
+export function deadLetterQueue(): DeadLetterQueue {
+  return once('deadLetters', () => {
+    const cfg = config('deadLetters');
+    const url = cfg.webhooks.deadLetterQueueUrl;
+    return url ? new SqsDeadLetterQueue(sqsClient(cfg), url) : new FileDeadLetterQueue(cfg.webhooks.deadLetterFile!);
+  });
+}

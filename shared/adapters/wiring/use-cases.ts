@@ -1,0 +1,130 @@
+/**
+ * The use cases, each wired with only the ports it uses (./ports.ts). A handler asks for the one it runs at
+ * module init: `const listing = await fileListing();`.
+ */
+import { config } from '../../config.ts';
+import { ExpiryService } from '../../domain/expiry.ts';
+import { FileRequestChanges } from '../../domain/file-requests/changes.ts';
+import { FileRequestUploads } from '../../domain/file-requests/gate.ts';
+import { FileRequestReads } from '../../domain/file-requests/reads.ts';
+import { FileChanges } from '../../domain/files/changes.ts';
+import { FileContent } from '../../domain/files/content.ts';
+import { FileListing } from '../../domain/files/listing.ts';
+import { FileReads } from '../../domain/files/reads.ts';
+import { FileStates } from '../../domain/files/states.ts';
+import { FileRemoval } from '../../domain/files/removal.ts';
+import { FileUploads } from '../../domain/files/uploads.ts';
+import { AbandonedUploads } from '../../domain/large-uploads/abandoned-uploads.ts';
+import { LargeUploadsService } from '../../domain/large-uploads/service.ts';
+import { ContentLinks } from '../../domain/links.ts';
+import { WebhookDispatcher } from '../../domain/webhooks/dispatcher.ts';
+import { WebhookService } from '../../domain/webhooks/service.ts';
+import { dnsHostResolver, HttpWebhookSender } from '../http-webhook-sender.ts';
+import {
+  deadLetterQueue,
+  eventPublisher,
+  fileIndex,
+  fileRequestStore,
+  fileStore,
+  imageProcessor,
+  pendingUploads,
+  sealer,
+  thumbnailer,
+  webhookStore,
+} from './ports.ts';
+
+export async function contentLinks(): Promise<ContentLinks> {
+  return new ContentLinks(await sealer(), config().downloadUrlTtlSeconds);
+}
+
+const fileRequestGate = () => new FileRequestUploads({ store: fileRequestStore() });
+
+export function fileUploads(): FileUploads {
+  return new FileUploads({
+    store: fileStore(),
+    index: fileIndex(),
+    events: eventPublisher(),
+    images: imageProcessor(),
+    fileRequests: fileRequestGate(),
+  });
+}
+
+export async function fileReads(): Promise<FileReads> {
+  return new FileReads({ index: fileIndex(), links: await contentLinks() });
+}
+
+export async function fileListing(): Promise<FileListing> {
+  return new FileListing({ index: fileIndex(), sealer: await sealer() });
+}
+
+export function fileContent(): FileContent {
+  const cfg = config();
+  return new FileContent({
+    store: fileStore(),
+    index: fileIndex(),
+    thumbnails: thumbnailer(),
+    inlineResponseMaxBytes: cfg.inlineResponseMaxBytes,
+    redirectTtlSeconds: cfg.redirectUrlTtlSeconds,
+  });
+}
+
+export function fileChanges(): FileChanges {
+  return new FileChanges({ store: fileStore(), index: fileIndex(), events: eventPublisher() });
+}
+
+export function fileStates(): FileStates {
+  return new FileStates({ index: fileIndex(), events: eventPublisher() });
+}
+
+export function fileRemoval(): FileRemoval {
+  return new FileRemoval({ store: fileStore(), index: fileIndex(), events: eventPublisher() });
+}
+
+export function largeUploads(): LargeUploadsService {
+  return new LargeUploadsService({
+    store: fileStore(),
+    index: fileIndex(),
+    pending: pendingUploads(),
+    events: eventPublisher(),
+    images: imageProcessor(),
+    fileRequests: fileRequestGate(),
+    allowedTypes: config().allowedTypes,
+  });
+}
+
+export function abandonedUploads(): AbandonedUploads {
+  return new AbandonedUploads(fileStore(), fileIndex());
+}
+
+export function expiry(): ExpiryService {
+  return new ExpiryService(fileStore(), fileIndex(), eventPublisher());
+}
+
+export async function fileRequestReads(): Promise<FileRequestReads> {
+  return new FileRequestReads({ store: fileRequestStore(), sealer: await sealer() });
+}
+
+export function fileRequestChanges(): FileRequestChanges {
+  return new FileRequestChanges({ store: fileRequestStore(), events: eventPublisher() });
+}
+
+export async function webhooks(): Promise<WebhookService> {
+  return new WebhookService({
+    store: webhookStore(),
+    resolver: dnsHostResolver,
+    sealer: await sealer(),
+    allowPrivateTargets: config().webhooks.allowPrivateTargets,
+  });
+}
+
+/** What deliver-webhooks and retry-webhooks run: the table, HTTP out, the dead-letter queue. */
+export function webhookDispatcher(): WebhookDispatcher {
+  const { webhooks: settings } = config();
+  return new WebhookDispatcher({
+    store: webhookStore(),
+    sender: new HttpWebhookSender({ timeoutMs: settings.timeoutSeconds * 1000, allowPrivateTargets: settings.allowPrivateTargets }),
+    deadLetters: deadLetterQueue(),
+    retryDelaysSeconds: settings.retryDelaysSeconds,
+    timeoutSeconds: settings.timeoutSeconds,
+  });
+}

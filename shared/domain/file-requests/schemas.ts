@@ -1,0 +1,98 @@
+/** What a valid file request is: its statuses, limits and the bodies that create and change one. */
+import * as z from 'zod';
+import { CATEGORIES, Category, CreatedBy, EntityRef, PageCursor, PageLimit, Uuid, UserId } from '../schemas.ts';
+
+export const FILE_REQUEST_STATUSES = ['open', 'fulfilled', 'cancelled'] as const;
+export const FileRequestStatus = z.enum(FILE_REQUEST_STATUSES);
+export type FileRequestStatus = z.infer<typeof FileRequestStatus>;
+
+/**
+ * A file request may hold this many files. The request is one DynamoDB item (≤ 400 KB) that lists its file
+ * ids; a thousand ids is about 40 KB, far from the limit, and far more than one request for photos needs.
+ */
+export const MAX_FILES_PER_FILE_REQUEST = 1000;
+
+/** Control characters other than tab, line feed and carriage return; DEL; C1; Unicode line separators. */
+const MESSAGE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export const FileRequestMessage = z
+  .string({ message: 'must be a string' })
+  .refine((v) => v.trim().length > 0, 'must not be empty')
+  // Characters as people count them (code points), not UTF-16 units.
+  .refine((v) => Array.from(v).length <= 2000, 'must be at most 2000 characters')
+  .refine((v) => !MESSAGE_CONTROL.test(v), 'must not contain control characters other than newlines and tabs')
+  .meta({
+    description: 'What is asked of the patient, 1–2000 characters; newlines and tabs allowed. Never sent in events.',
+    // Documented for the OpenAPI document; JSON Schema counts code points, as the refinement above does.
+    minLength: 1,
+    maxLength: 2000,
+  });
+
+/** Any ISO 8601 date-time with a zone; answered in UTC with milliseconds. */
+export const DueAt = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-22T15:04:05.123Z' })
+  .transform((v) => new Date(v).toISOString());
+
+export const CreateFileRequestBody = z
+  .object({
+    ownerId: UserId.meta({ description: 'The patient asked for files.' }),
+    message: FileRequestMessage,
+    categories: z
+      .array(Category)
+      .max(CATEGORIES.length, `must hold at most ${CATEGORIES.length} categories`)
+      .refine((v) => new Set(v).size === v.length, 'must not repeat a category')
+      .default([])
+      .meta({ description: 'Which file categories are asked for; empty means any.' }),
+    entity: EntityRef.nullable().optional(),
+    dueAt: DueAt.nullable()
+      .optional()
+      .meta({ description: 'When the files are wanted; must be in the future. Informational: uploads are not refused after it.' }),
+  })
+  .strict()
+  .meta({ id: 'CreateFileRequestBody' });
+export type CreateFileRequestBody = z.infer<typeof CreateFileRequestBody>;
+
+export const PatchFileRequestBody = z
+  .object({
+    status: FileRequestStatus.optional().meta({
+      description: 'Staff may set any status; the patient asked may only mark an open request `fulfilled`.',
+    }),
+    message: FileRequestMessage.optional().meta({ description: 'Staff only.' }),
+  })
+  .strict()
+  .meta({ id: 'PatchFileRequestBody' });
+export type PatchFileRequestBody = z.infer<typeof PatchFileRequestBody>;
+
+export const ListFileRequestsQuery = z
+  .object({
+    ownerId: UserId.optional(),
+    status: FileRequestStatus.optional(),
+    limit: PageLimit,
+    cursor: PageCursor,
+  })
+  .strict();
+export type ListFileRequestsQuery = z.infer<typeof ListFileRequestsQuery>;
+
+export const FileRequestResource = z
+  .object({
+    id: Uuid,
+    tenantId: z.string(),
+    ownerId: z.string(),
+    requestedBy: CreatedBy,
+    message: z.string(),
+    categories: z.array(Category),
+    entity: EntityRef.nullable(),
+    dueAt: z.string().nullable(),
+    status: FileRequestStatus,
+    fileIds: z.array(z.string()).meta({ description: 'Files uploaded for this request, oldest first.' }),
+    fileCount: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'FileRequest' });
+export type FileRequestResource = z.infer<typeof FileRequestResource>;
+
+export const FileRequestList = z
+  .object({ fileRequests: z.array(FileRequestResource), nextCursor: z.string().nullable() })
+  .meta({ id: 'FileRequestList' });
+

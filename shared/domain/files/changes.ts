@@ -1,0 +1,127 @@
+/**
+ * Changing a file's metadata (`PATCH /v1/files/{id}`): rename, re-categorise, share. Optimistic: a write only
+ * lands on the version it read, and a lost race is re-read and retried a few times.
+ */
+import { ConflictError, ForbiddenError, PreconditionFailedError } from '../errors.ts';
+import { contentKey, etagOf, extensionOf, type Caller, type FileRecord } from '../file.ts';
+import { canModify } from '../policy.ts';
+import { VersionConflictError, type DomainEvent, type EventPublisher, type FileIndex, type FileStore } from '../ports.ts';
+import { publishAfterCommit, reportToStderr, type ErrorReporter } from '../publishing.ts';
+import type { PatchFileBody } from '../schemas.ts';
+import { fileEventData } from './file-events.ts';
+import { visibleFile, type Clock } from './lookup.ts';
+import { dispositionFor, servedContentType } from './stored-object.ts';
+
+export interface FileChangesDeps extends Clock {
+  store: FileStore;
+  index: FileIndex;
+  events: EventPublisher;
+  /** Where failures that must not fail the request are reported (ids and types only). Default: stderr. */
+  reportError?: ErrorReporter;
+}
+
+const MAX_WRITE_ATTEMPTS = 3;
+
+export class FileChanges {
+  readonly #d: FileChangesDeps;
+  readonly #now: () => Date;
+
+  constructor(deps: FileChangesDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async updateFile(caller: Caller, id: string, patch: PatchFileBody, ifMatch?: string): Promise<FileRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#visible(caller, id);
+      if (!canModify(caller, current)) throw new ForbiddenError('You may not change this file');
+      if (ifMatch !== undefined && !etagMatches(ifMatch, current)) throw new PreconditionFailedError();
+
+      const next: FileRecord = {
+        ...current,
+        description: patch.description !== undefined ? patch.description : current.description,
+        originalName: patch.originalName ?? current.originalName,
+        extension: patch.originalName !== undefined ? extensionOf(patch.originalName) : current.extension,
+        category: patch.category ?? current.category,
+        recordType: patch.recordType !== undefined ? patch.recordType : current.recordType,
+        entity: patch.entity !== undefined ? patch.entity : current.entity,
+        sharedWith: patch.sharedWith ?? current.sharedWith,
+        version: current.version + 1,
+        updatedAt: this.#now().toISOString(),
+      };
+      const renamed = next.originalName !== current.originalName;
+      // The stored object's Content-Disposition (served by storage redirects) gets the new name first, by a
+      // server-side copy onto itself: if that fails nothing has changed and a retry starts over. If the
+      // metadata write then fails, the object is given back the name the metadata holds.
+      if (renamed) await this.#storeName(next, next.originalName);
+      try {
+        await this.#d.index.replace(next, current.version);
+      } catch (error) {
+        if (renamed) await this.#syncStoredName(next).catch(() => undefined);
+        if (!(error instanceof VersionConflictError)) throw error;
+        if (ifMatch !== undefined) throw new PreconditionFailedError();
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError('The file is being changed by another request; try again');
+        continue;
+      }
+      // A concurrent rename may have copied its name after ours: converge on what the metadata says.
+      if (renamed) await this.#syncStoredName(next);
+      if (renamed || patch.sharedWith !== undefined) await this.#syncShares(next, current.sharedWith);
+      await this.#publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
+      return next;
+    }
+  }
+
+  /**
+   * Share markers follow a committed change; the record is the truth (listing re-checks `sharedWith`), so a
+   * marker write that keeps failing is reported rather than turning the saved change into an error.
+   */
+  async #syncShares(file: FileRecord, previouslySharedWith: readonly string[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#d.index.syncShares(file, previouslySharedWith);
+        return;
+      } catch (error) {
+        if (attempt >= MAX_WRITE_ATTEMPTS) {
+          (this.#d.reportError ?? reportToStderr)('share markers not written', error, { fileId: file.id });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  async #storeName(file: FileRecord, name: string): Promise<void> {
+    const key = contentKey(file.tenantId, file.id);
+    await this.#d.store.copy(key, key, {
+      contentType: servedContentType(file.mimeType),
+      contentDisposition: dispositionFor(name, 'attachment'),
+    });
+  }
+
+  /** Makes the stored name follow the metadata's, redoing the copy while concurrent renames land. */
+  async #syncStoredName(file: FileRecord): Promise<void> {
+    let copied = file.originalName;
+    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
+      const latest = await this.#d.index.get(file.tenantId, file.id);
+      if (!latest || latest.originalName === copied) return;
+      copied = latest.originalName;
+      await this.#storeName(latest, copied);
+    }
+  }
+
+  #publish(events: DomainEvent[]): Promise<void> {
+    return publishAfterCommit(this.#d.events, events, this.#d.reportError);
+  }
+
+  #visible(caller: Caller, id: string): Promise<FileRecord> {
+    return visibleFile(this.#d.index, caller, id, this.#now());
+  }
+}
+
+function etagMatches(ifMatch: string, file: FileRecord): boolean {
+  const current = etagOf(file);
+  return ifMatch
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === current);
+}

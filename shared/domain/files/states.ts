@@ -1,0 +1,64 @@
+/** Archive (soft delete, `DELETE /v1/files/{id}`) and restore (`POST /v1/files/{id}/restore`). */
+import { ForbiddenError } from '../errors.ts';
+import type { Caller, FileRecord } from '../file.ts';
+import { canArchive, canRestore } from '../policy.ts';
+import { VersionConflictError, type DomainEvent, type EventPublisher, type FileIndex } from '../ports.ts';
+import { publishAfterCommit, type ErrorReporter } from '../publishing.ts';
+import { fileEventData } from './file-events.ts';
+import { visibleFile, type Clock } from './lookup.ts';
+
+export interface FileStatesDeps extends Clock {
+  index: FileIndex;
+  events: EventPublisher;
+  reportError?: ErrorReporter;
+}
+
+const MAX_WRITE_ATTEMPTS = 3;
+
+export class FileStates {
+  readonly #d: FileStatesDeps;
+  readonly #now: () => Date;
+
+  constructor(deps: FileStatesDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** Soft delete. Archiving an archived file is a no-op. */
+  async archiveFile(caller: Caller, id: string): Promise<void> {
+    await this.#setState(caller, id, 'archived');
+  }
+
+  async restoreFile(caller: Caller, id: string): Promise<FileRecord> {
+    return this.#setState(caller, id, 'active');
+  }
+
+  async #setState(caller: Caller, id: string, state: 'active' | 'archived'): Promise<FileRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#visible(caller, id);
+      if (state === 'archived' && !canArchive(caller, { ...current, state: 'active' })) {
+        throw new ForbiddenError('You may not archive this file');
+      }
+      if (state === 'active' && !canRestore(caller)) throw new ForbiddenError('Your role may not restore files');
+      if (current.state === state) return current;
+      const next: FileRecord = { ...current, state, version: current.version + 1, updatedAt: this.#now().toISOString() };
+      try {
+        await this.#d.index.replace(next, current.version);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        continue;
+      }
+      const type = state === 'archived' ? 'file.archived' : 'file.restored';
+      await this.#publish([{ type, tenantId: next.tenantId, data: fileEventData(next) }]);
+      return next;
+    }
+  }
+
+  #publish(events: DomainEvent[]): Promise<void> {
+    return publishAfterCommit(this.#d.events, events, this.#d.reportError);
+  }
+
+  #visible(caller: Caller, id: string): Promise<FileRecord> {
+    return visibleFile(this.#d.index, caller, id, this.#now());
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The request bodies of `POST /v1/uploads` and `POST /v1/uploads/{fileId}/complete`, and the reading of the
+ * first in the contract's order of checks.
+ */
+import * as z from 'zod';
+import { normalizeDeclaredType } from '../content-type.ts';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.ts';
+import { FileName, UploadMetadata } from '../schemas.ts';
+import { parseOrThrow } from '../validation.ts';
+import { MAX_PARTS } from './limits.ts';
+
+const Sha256Hex = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (SHA-256)')
+  .transform((v) => v.toLowerCase());
+
+export const CreateUploadBody = UploadMetadata.extend({
+  name: FileName,
+  mimeType: z.string().max(255).meta({ description: 'The declared type; the bytes must agree (checked on completion).' }),
+  size: z
+    .number({ message: 'must be a whole number of bytes' })
+    .int('must be a whole number of bytes')
+    .positive('must be at least 1 byte (empty files are refused)')
+    .meta({ description: 'Exact size in bytes. Over the configured maximum (default 5 GiB) is 413.' }),
+  sha256: Sha256Hex.optional().meta({ description: 'SHA-256 (hex) of the bytes; storage and completion verify it.' }),
+})
+  .strict()
+  .meta({ id: 'CreateUploadBody' });
+export type CreateUploadBody = z.infer<typeof CreateUploadBody>;
+
+const UploadedPartBody = z
+  .object({
+    partNumber: z.number().int().min(1).max(MAX_PARTS),
+    etag: z.string().min(1).max(128).meta({ description: 'The ETag storage answered the part PUT with.' }),
+  })
+  .strict();
+
+export const CompleteUploadBody = z
+  .object({
+    parts: z
+      .array(UploadedPartBody)
+      .min(1)
+      .max(MAX_PARTS)
+      .optional()
+      .meta({ description: 'Multipart uploads only: every part, in order, with its ETag.' }),
+  })
+  .strict()
+  .meta({ id: 'CompleteUploadBody' });
+export type CompleteUploadBody = z.infer<typeof CompleteUploadBody>;
+
+/**
+ * Checks a `POST /v1/uploads` body in the contract's order: a declared size over the maximum (413), a declared
+ * type that is not allowed (415), then every other rule (422, all fields listed).
+ */
+export function readCreateUpload(body: unknown, limits: { maxUploadBytes: number; allowedTypes: ReadonlySet<string> }): CreateUploadBody {
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  if (typeof fields.size === 'number' && fields.size > limits.maxUploadBytes) {
+    throw new PayloadTooLargeError(`Uploads are limited to ${limits.maxUploadBytes} bytes`, [
+      { path: 'size', message: `must be at most ${limits.maxUploadBytes} bytes` },
+    ]);
+  }
+  if (typeof fields.mimeType === 'string') {
+    const declared = normalizeDeclaredType(fields.mimeType);
+    // The stored object's type is fixed when the URL is signed, so a generic type cannot be sniffed later.
+    const problem = !declared
+      ? 'must name the file type (application/octet-stream is not accepted)'
+      : !limits.allowedTypes.has(declared)
+        ? `type ${declared} is not allowed`
+        : undefined;
+    if (problem) throw new UnsupportedMediaTypeError(`Declared ${problem}`, [{ path: 'mimeType', message: problem }]);
+  }
+  const parsed = parseOrThrow(CreateUploadBody, body);
+  return { ...parsed, mimeType: normalizeDeclaredType(parsed.mimeType)! };
+}

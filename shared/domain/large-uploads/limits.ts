@@ -1,0 +1,45 @@
+/**
+ * The limits and part plan of a large upload: when one presigned PUT is enough, how bigger files are cut into
+ * parts, which parts list completes them, and how long URLs and unfinished uploads live.
+ */
+import { ValidationError } from '../errors.ts';
+import type { UploadedPart } from '../ports.ts';
+
+const MiB = 1024 * 1024;
+
+/** Up to this size one presigned PUT; above it a multipart upload (API.md: "above 100 MiB"). */
+export const SINGLE_PUT_MAX_BYTES = 100 * MiB;
+/** Smallest part we hand out (S3's minimum is 5 MiB); grows so that no upload needs more than MAX_PARTS. */
+export const MIN_PART_SIZE = 8 * MiB;
+export const MAX_PARTS = 10_000;
+/** How long the presigned URLs work. Deployed, a URL also stops working when the role's session ends. */
+export const UPLOAD_URL_TTL_SECONDS = 3600;
+/** How long an upload may stay unfinished before its id, pending record and object are removed. */
+export const PENDING_TTL_SECONDS = 24 * 3600;
+/** The first bytes read to sniff the type and read image dimensions (one ranged GET). */
+export const SNIFF_BYTES = 64 * 1024;
+
+/** Part size for `size` bytes: at least `minPartSize`, whole MiB, and no more than MAX_PARTS parts. */
+export function partSizeFor(size: number, minPartSize = MIN_PART_SIZE): number {
+  return Math.max(minPartSize, Math.ceil(size / MAX_PARTS / MiB) * MiB);
+}
+
+/** How `size` bytes are sent: one PUT of the whole (one part) up to `singlePutMaxBytes`, else parts. */
+export function planParts(
+  size: number,
+  singlePutMaxBytes = SINGLE_PUT_MAX_BYTES,
+  minPartSize = MIN_PART_SIZE,
+): { multipart: boolean; partSize: number; partCount: number } {
+  const multipart = size > singlePutMaxBytes;
+  const partSize = multipart ? partSizeFor(size, minPartSize) : size;
+  return { multipart, partSize, partCount: Math.ceil(size / partSize) };
+}
+
+/** Every part 1..partCount once, in order (S3 requires ascending order); anything else is 422. */
+export function checkedParts(parts: readonly UploadedPart[] | undefined, partCount: number): readonly UploadedPart[] {
+  if (parts === undefined) throw new ValidationError([{ path: 'parts', message: 'is required to complete a multipart upload' }]);
+  if (parts.length !== partCount || parts.some((p, i) => p.partNumber !== i + 1)) {
+    throw new ValidationError([{ path: 'parts', message: `must list parts 1 to ${partCount}, each once, in order` }]);
+  }
+  return parts;
+}

@@ -1,0 +1,44 @@
+/**
+ * Refactoring infra/ must not rename what is deployed: CloudFormation treats a new logical id as a new resource,
+ * so the retained bucket, table, keys and queues would be replaced by empty ones (the old ones orphaned), and
+ * the API by one with a new URL. These ids are the ones the stack was first deployed with.
+ */
+import { describe, expect, it } from 'vitest';
+import { consumers } from '../../shared/events.ts';
+import { routes, workers } from '../../shared/routes.ts';
+import { logicalIdOf, synthMedFiles } from './synth.ts';
+
+const { stack, template } = synthMedFiles();
+
+const DEPLOYED_IDS = {
+  'AWS::KMS::Key': ['DataKey17AFBB84', 'LogsKeyA6AB43B2'],
+  'AWS::SecretsManager::Secret': ['SigningSecretCF7EC744'],
+  'AWS::S3::Bucket': ['AccessLogBucketDA470295', 'FilesBucket16450113'],
+  'AWS::DynamoDB::GlobalTable': ['TableCD117FA1'],
+  'AWS::Events::EventBus': ['EventBus7B8748AA'],
+  'AWS::SQS::Queue': ['EventDeadLetters322AA761', 'WebhookDeadLettersCE7A6689'],
+  'AWS::ApiGatewayV2::Api': ['ApiF70053CD'],
+} as const;
+
+describe('logical ids', () => {
+  it.each(Object.entries(DEPLOYED_IDS))('keeps the deployed %s', (type, ids) => {
+    expect(Object.keys(template.findResources(type)).sort()).toEqual([...ids].sort());
+  });
+
+  it('names the stack properties after the same resources', () => {
+    expect(logicalIdOf(stack.bucket)).toBe('FilesBucket16450113');
+    expect(logicalIdOf(stack.table)).toBe('TableCD117FA1');
+    expect(logicalIdOf(stack.signingSecret)).toBe('SigningSecretCF7EC744');
+    expect(logicalIdOf(stack.webhookDeadLetters)).toBe('WebhookDeadLettersCE7A6689');
+    expect(logicalIdOf(stack.eventDeadLetters)).toBe('EventDeadLetters322AA761');
+  });
+
+  it('keeps every function (and so its log group and role) directly under the stack, named by its table entry', () => {
+    const expected = [
+      ...routes.map((r) => [stack.routeFunctions.get(r.name), `Route-${r.name}`] as const),
+      ...workers.map((w) => [stack.workerFunctions.get(w.name), `Worker-${w.name}`] as const),
+      ...consumers.map((c) => [stack.consumerFunctions.get(c.name), `Consumer-${c.name}`] as const),
+    ];
+    for (const [fn, id] of expected) expect(fn?.node.path).toBe(`MedFilesStack/${id}`);
+  });
+});
