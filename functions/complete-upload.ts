@@ -3,6 +3,7 @@ import { CompleteUploadBody } from '../shared/domain/large-uploads/bodies.ts';
 import { parseOrThrow, requireUuid } from '../shared/domain/validation.ts';
 import { apiHandler, json } from '../shared/http/api.ts';
 import { jsonBody, mediaType, rawBody, unsupportedBody } from '../shared/http/request.ts';
+import { countUploads } from '../shared/observability/metrics.ts';
 import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { largeUploads } from '../shared/adapters/wiring/use-cases.ts';
 
@@ -17,5 +18,6 @@ export const handler = apiHandler(auth, async ({ event, caller }) => {
   if (!empty && mediaType(event) !== 'application/json') throw unsupportedBody('application/json');
   const body = parseOrThrow(CompleteUploadBody, empty ? {} : jsonBody(event));
   const file = await uploads.completeUpload(caller, id, body);
+  countUploads([file]);
   return json(200, toFileResource(file, caller), { etag: etagOf(file) });
 });

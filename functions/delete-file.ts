@@ -1,4 +1,4 @@
-import { DeleteQuery } from '../shared/domain/schemas.ts';
+import { DeleteQuery } from '../shared/http/formats/files.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { apiHandler } from '../shared/http/api.ts';
 import { pathId, queryParams } from '../shared/http/request.ts';

@@ -1,5 +1,8 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { observed } from '../shared/observability/invocation.ts';
+import { logger } from '../shared/observability/logger.ts';
+import { countWebhookRun } from '../shared/observability/metrics.ts';
 import { webhookDispatcher } from '../shared/adapters/wiring/use-cases.ts';
 import { BusEventDetail } from '../shared/domain/bus-event.ts';
 import type { RunSummary } from '../shared/domain/webhooks/dispatcher.ts';
@@ -18,13 +21,12 @@ const DeliverWebhooksEvent = z.object({ source: z.literal(EVENT_SOURCE), detail:
  * once (8 receivers at a time). What fails or is left over is retried by retry-webhooks. Throws only when the
  * deliveries cannot be recorded, so the bus redelivers the event (which creates only the missing ones).
  */
-export const handler = async (event: unknown, context?: Context): Promise<RunSummary> => {
+export const handler = observed('deliver-webhooks', async (event: unknown, context?: Context): Promise<RunSummary> => {
   const { detail } = DeliverWebhooksEvent.parse(event);
   const summary = await dispatcher.deliverEvent(detail, {
     remainingMs: typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined,
   });
-  if (summary.created > 0) {
-    console.log(JSON.stringify({ level: 'INFO', what: 'webhook deliveries', eventId: detail.id, eventType: detail.type, ...summary }));
-  }
+  countWebhookRun(summary);
+  if (summary.created > 0) logger.info('webhook deliveries', { eventId: detail.id, eventType: detail.type, ...summary });
   return summary;
-};
+});

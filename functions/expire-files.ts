@@ -1,4 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { observed } from '../shared/observability/invocation.ts';
+import { reportError } from '../shared/adapters/reporters.ts';
 import { abandonedUploads, expiry } from '../shared/adapters/wiring/use-cases.ts';
 import { abandonedUploadsOf, expiredFilesOf } from '../shared/adapters/ttl-stream.ts';
 
@@ -18,7 +20,7 @@ async function each<T extends { id: string }>(
     try {
       await work(item);
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', what, fileId: item.id, error: (error as Error)?.name }));
+      reportError(what, error, { fileId: item.id });
       failures.push({ itemIdentifier: sequenceNumber });
     }
   }
@@ -31,7 +33,7 @@ async function each<T extends { id: string }>(
  * multipart parts. Locally the expiry sweeper calls this with the same event shape.
  * Failures are reported per record, so a retry redoes only what failed (each step is idempotent).
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = observed('expire-files', async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const files = expiredFilesOf(event).map(({ file, sequenceNumber }) => ({ item: file, sequenceNumber }));
   const uploads = abandonedUploadsOf(event).map(({ upload, sequenceNumber }) => ({ item: upload, sequenceNumber }));
   const failures = [
@@ -39,4 +41,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     ...(uploads.length ? await each('upload cleanup failed', uploads, (u) => abandoned.clean(u)) : []),
   ];
   return { batchItemFailures: failures };
-};
+});

@@ -1,9 +1,10 @@
+import { countThumbnail } from '../shared/observability/metrics.ts';
 import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { contentLinks, fileContent } from '../shared/adapters/wiring/use-cases.ts';
 import { ValidationError } from '../shared/domain/errors.ts';
 import { etagOf } from '../shared/domain/file.ts';
 import { parseThumbnailQuery } from '../shared/domain/images.ts';
-import { ContentQuery } from '../shared/domain/schemas.ts';
+import { ContentQuery } from '../shared/http/formats/files.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { publicHandler, type ApiResult } from '../shared/http/api.ts';
 import { header, pathId, queryParams } from '../shared/http/request.ts';
@@ -36,6 +37,7 @@ export const handler = publicHandler(async ({ event }): Promise<ApiResult> => {
   if (result.kind === 'redirect') {
     return { status: 302, headers: { location: result.url, 'cache-control': 'no-store' } };
   }
+  countThumbnail(result.cache);
   const etag = etagOf(result.file);
   return {
     status: 200,

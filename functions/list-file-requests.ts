@@ -1,5 +1,5 @@
 import { toFileRequestResource } from '../shared/domain/file-requests/record.ts';
-import { ListFileRequestsQuery } from '../shared/domain/file-requests/schemas.ts';
+import { ListFileRequestsQuery } from '../shared/http/formats/file-requests.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { apiHandler, json } from '../shared/http/api.ts';
 import { queryParams } from '../shared/http/request.ts';

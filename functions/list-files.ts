@@ -1,4 +1,4 @@
-import { ListQuery } from '../shared/domain/schemas.ts';
+import { ListQuery } from '../shared/http/formats/files.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { apiHandler, json } from '../shared/http/api.ts';
 import { queryParams } from '../shared/http/request.ts';

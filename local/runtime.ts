@@ -88,6 +88,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   env.MEDFILES_WEBHOOK_ALLOW_PRIVATE_TARGETS ??= 'true';
   // The dead-letter queue of failed deliveries, as a JSON-lines file next to the data.
   env.MEDFILES_WEBHOOK_DLQ_FILE ??= join(dataDir, 'webhook-dead-letters.jsonl');
+  // Metrics are EMF lines that only CloudWatch reads: none here. The functions' own per-request lines repeat the
+  // server's access line, so only their warnings and errors show unless POWERTOOLS_LOG_LEVEL says otherwise.
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
   await ensureBucket(makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true }), env.MEDFILES_BUCKET);
   await ensureTable(new DynamoDBClient({ region: env.AWS_REGION }), env.MEDFILES_TABLE);

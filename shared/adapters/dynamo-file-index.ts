@@ -3,32 +3,28 @@
  * a seek condition (`sort < after`), so its cost is the page, whatever the tenant holds. Writes are single-item
  * conditional puts: no transactions (the local DynamoDB server has none) and no read-modify-write races.
  */
+import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { guarded, isConditionFailure } from './dynamo-support.ts';
+  atVersion,
+  conditionalPut,
+  guarded,
+  NEW_KEY,
+  queryPages,
+  readItem,
+  type Condition,
+  type Item,
+  type PagedQuery,
+  type QueryPage,
+} from './dynamo-support.ts';
 import { InternalError } from '../domain/errors.ts';
 import type { FileRecord } from '../domain/file.ts';
-import {
-  AlreadyExistsError,
-  VersionConflictError,
-  type FileIndex,
-  type ListPage,
-  type ListPlan,
-  type ListSource,
-} from '../domain/ports.ts';
+import { AlreadyExistsError, type FileIndex, type ListPage, type ListPlan, type ListSource } from '../domain/ports.ts';
 import { indexName, SORT_KEYS, type DimensionAttr, type SortAttr } from './table-schema.ts';
 
 /** Lower than any character a name may hold (control characters are refused), so ties sort by id. */
 const SEP = '\u0001';
 const MAX_ROUNDS = 10;
-
-type Item = Record<string, unknown>;
+const OPERATION = 'index operation';
 
 /** Partition of a file and of everything that belongs to it (claims, pending uploads, share markers). */
 export const filePk = (tenantId: string, id: string) => `T#${tenantId}#F#${id}`;
@@ -140,10 +136,8 @@ export class DynamoFileIndex implements FileIndex {
   ) {}
 
   async get(tenantId: string, id: string): Promise<FileRecord | null> {
-    const out = await this.#call(() =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: { pk: filePk(tenantId, id), sk: FILE_SK }, ConsistentRead: true })),
-    );
-    return out.Item && out.Item.kind === 'file' ? fromItem(out.Item) : null;
+    const item = await readItem(this.db, this.table, { pk: filePk(tenantId, id), sk: FILE_SK }, OPERATION);
+    return item?.kind === 'file' ? fromItem(item) : null;
   }
 
   async holds(tenantId: string, id: string): Promise<boolean> {
@@ -161,7 +155,7 @@ export class DynamoFileIndex implements FileIndex {
   }
 
   async create(file: FileRecord): Promise<void> {
-    await this.#put(toItem(file), 'attribute_not_exists(pk)', {}, () => new AlreadyExistsError());
+    await this.#put(toItem(file), NEW_KEY);
   }
 
   async claim(tenantId: string, id: string, ttlSeconds: number): Promise<void> {
@@ -177,38 +171,27 @@ export class DynamoFileIndex implements FileIndex {
       xsk: `${new Date(ttl * 1000).toISOString()}${SEP}${id}`,
     };
     // An expired claim (an upload that died) no longer holds the id, whether or not TTL has removed it yet.
-    await this.#put(
-      item,
-      'attribute_not_exists(pk) OR (kind = :claim AND #ttl < :now)',
-      { ':claim': 'claim', ':now': now },
-      () => new AlreadyExistsError(),
-      { '#ttl': 'ttl' },
-    );
+    await this.#put(item, {
+      expression: 'attribute_not_exists(pk) OR (kind = :claim AND #ttl < :now)',
+      names: { '#ttl': 'ttl' },
+      values: { ':claim': 'claim', ':now': now },
+      failed: () => new AlreadyExistsError(),
+    });
   }
 
   async replace(file: FileRecord, expectedVersion: number): Promise<void> {
-    await this.#put(toItem(file), 'version = :v', { ':v': expectedVersion }, () => new VersionConflictError());
+    await this.#put(toItem(file), atVersion(expectedVersion));
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
     const keys: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.#call(() =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': filePk(tenantId, id) },
-            ProjectionExpression: 'pk, sk',
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        ),
-      );
-      keys.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const partition = this.#query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': filePk(tenantId, id) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    for await (const page of partition) keys.push(...page.items);
     // Share markers first, the file record last: a retry after a failure still finds the file.
     keys.sort((a, b) => (a.sk === FILE_SK ? 1 : b.sk === FILE_SK ? -1 : 0));
     await this.#batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
@@ -264,32 +247,26 @@ export class DynamoFileIndex implements FileIndex {
     const { attr, value } = partitionOf(plan.tenantId, source);
     const want = plan.limit + 1;
     const found: FileRecord[] = [];
-    let start: Item | undefined;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const page = await this.#call(() =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: indexName(attr, sortAttr),
-            KeyConditionExpression:
-              plan.after === undefined ? '#p = :p' : `#p = :p AND #s ${plan.order === 'asc' ? '>' : '<'} :after`,
-            ExpressionAttributeNames: { '#p': attr, ...(plan.after === undefined ? {} : { '#s': sortAttr }) },
-            ExpressionAttributeValues: { ':p': value, ...(plan.after === undefined ? {} : { ':after': plan.after }) },
-            ScanIndexForward: plan.order === 'asc',
-            // A page's worth; when filters apply beyond the partition, full rounds so fewer are needed.
-            Limit: filtersBeyond(plan, source) ? 100 : Math.min(100, Math.max(want - found.length, 10)),
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      const items = page.Items ?? [];
-      const files = source.by === 'sharedWith' ? await this.#filesOf(plan.tenantId, items) : items.map(fromItem);
+    const pages = this.#query(
+      {
+        IndexName: indexName(attr, sortAttr),
+        KeyConditionExpression: plan.after === undefined ? '#p = :p' : `#p = :p AND #s ${plan.order === 'asc' ? '>' : '<'} :after`,
+        ExpressionAttributeNames: { '#p': attr, ...(plan.after === undefined ? {} : { '#s': sortAttr }) },
+        ExpressionAttributeValues: { ':p': value, ...(plan.after === undefined ? {} : { ':after': plan.after }) },
+        ScanIndexForward: plan.order === 'asc',
+      },
+      // A page's worth; when filters apply beyond the partition, full rounds so fewer are needed.
+      () => (filtersBeyond(plan, source) ? 100 : Math.min(100, Math.max(want - found.length, 10))),
+    );
+    let round = 0;
+    for await (const page of pages) {
+      const files = source.by === 'sharedWith' ? await this.#filesOf(plan.tenantId, page.items) : page.items.map(fromItem);
       for (const file of files) if (matches(file, plan) && found.length < want) found.push(file);
-      start = page.LastEvaluatedKey;
       if (found.length >= want) return { files: found, frontier: sortValues(found.at(-1)!)[sortAttr] };
-      if (!start) return { files: found, frontier: null };
+      // Bounded work per page: what is left of the partition is resumed from here.
+      if (++round >= MAX_ROUNDS && page.lastKey) return { files: found, frontier: String(page.lastKey[sortAttr]) };
     }
-    return { files: found, frontier: String(start![sortAttr]) };
+    return { files: found, frontier: null };
   }
 
   /** The current file records behind share markers, in the markers' order. */
@@ -305,23 +282,12 @@ export class DynamoFileIndex implements FileIndex {
     return markers.map((m) => byPk.get(filePk(tenantId, String(m.fileId)))).filter((f): f is FileRecord => !!f);
   }
 
-  async #put(item: Item, condition: string, values: Item, conflict: () => Error, names?: Record<string, string>): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: condition,
-          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-          ExpressionAttributeNames: names,
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw conflict();
-      }
-      throw new InternalError('index write failed', { cause: error });
-    }
+  #put(item: Item, condition: Condition): Promise<void> {
+    return conditionalPut(this.db, this.table, item, condition, 'index write');
+  }
+
+  #query(query: PagedQuery, limit?: () => number): AsyncGenerator<QueryPage> {
+    return queryPages(this.db, this.table, query, OPERATION, limit);
   }
 
   async #batchWrite(requests: Item[]): Promise<void> {
@@ -337,6 +303,6 @@ export class DynamoFileIndex implements FileIndex {
   }
 
   #call<T>(fn: () => Promise<T>): Promise<T> {
-    return guarded('index operation', fn);
+    return guarded(OPERATION, fn);
   }
 }

@@ -9,20 +9,19 @@
  * Files are added by one conditional UpdateItem (append while open and addressed to the owner), so an upload
  * racing a PATCH that cancels the request either lands before it or is refused.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { guarded, isConditionFailure } from './dynamo-support.ts';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { atVersion, conditionalPut, conditionally, NEW_KEY, queryPages, readItem, type Item } from './dynamo-support.ts';
 import { InternalError } from '../domain/errors.ts';
 import type { FileRequestListPlan, FileRequestPage, FileRequestSource, FileRequestStore } from '../domain/file-requests/ports.ts';
 import type { FileRequestRecord } from '../domain/file-requests/record.ts';
-import { AlreadyExistsError, VersionConflictError } from '../domain/ports.ts';
 import { indexName, type DimensionAttr } from './table-schema.ts';
 
 /** Lower than any character of an ISO date, so ties on createdAt sort by id (as files do). */
 const SEP = '\u0001';
 const KIND = 'file-request';
 const SK = 'FR';
-
-type Item = Record<string, unknown>;
+const WRITE = 'file request write';
+const OPERATION = 'file request store operation';
 
 const requestPk = (tenantId: string, id: string) => `T#${tenantId}#FR#${id}`;
 
@@ -51,7 +50,6 @@ function fromItem(item: Item): FileRequestRecord {
   return record as unknown as FileRequestRecord;
 }
 
-
 export class DynamoFileRequestStore implements FileRequestStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -59,24 +57,16 @@ export class DynamoFileRequestStore implements FileRequestStore {
   ) {}
 
   async get(tenantId: string, id: string): Promise<FileRequestRecord | null> {
-    const out = await this.#call(() =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: { pk: requestPk(tenantId, id), sk: SK }, ConsistentRead: true })),
-    );
-    return out.Item && out.Item.kind === KIND ? fromItem(out.Item) : null;
+    const item = await readItem(this.db, this.table, { pk: requestPk(tenantId, id), sk: SK }, OPERATION);
+    return item?.kind === KIND ? fromItem(item) : null;
   }
 
   async create(record: FileRequestRecord): Promise<void> {
-    await this.#put(toItem(record), 'attribute_not_exists(pk)', {}, {}, () => new AlreadyExistsError());
+    await conditionalPut(this.db, this.table, toItem(record), NEW_KEY, WRITE);
   }
 
   async replace(record: FileRequestRecord, expectedVersion: number): Promise<void> {
-    await this.#put(
-      toItem(record),
-      '#kind = :kind AND #version = :v',
-      { '#kind': 'kind', '#version': 'version' },
-      { ':kind': KIND, ':v': expectedVersion },
-      () => new VersionConflictError(),
-    );
+    await conditionalPut(this.db, this.table, toItem(record), atVersion(expectedVersion, KIND), WRITE);
   }
 
   async appendFiles(
@@ -86,8 +76,8 @@ export class DynamoFileRequestStore implements FileRequestStore {
     fileIds: readonly string[],
     options: { maxFileCount: number; updatedAt: string },
   ): Promise<FileRequestRecord | null> {
-    try {
-      const out = await this.db.send(
+    const append = () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: requestPk(tenantId, id), sk: SK },
@@ -118,13 +108,11 @@ export class DynamoFileRequestStore implements FileRequestStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      if (!out.Attributes) throw new InternalError('file request update returned no record');
-      return fromItem(out.Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return null;
-      if (error instanceof InternalError) throw error;
-      throw new InternalError('file request update failed', { cause: error });
-    }
+    // Not a version conflict: the request is gone, not open, not the owner's or full (the gate says which).
+    const out = await conditionally('file request update', append, () => null);
+    if (out === null) return null;
+    if (!out.Attributes) throw new InternalError('file request update returned no record');
+    return fromItem(out.Attributes);
   }
 
   async list(plan: FileRequestListPlan): Promise<FileRequestPage> {
@@ -147,47 +135,24 @@ export class DynamoFileRequestStore implements FileRequestStore {
     const { attr, value } = partitionOf(plan.tenantId, source);
     const want = plan.limit + 1;
     const found: FileRequestRecord[] = [];
-    let start: Item | undefined;
-    // No filter beyond the partition: every round returns items (at least one per 1 MB), so this ends.
-    do {
-      const page = await this.#call(() =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: indexName(attr, 'sc'),
-            KeyConditionExpression: plan.after === undefined ? '#p = :p' : '#p = :p AND #s < :after',
-            ExpressionAttributeNames: { '#p': attr, ...(plan.after === undefined ? {} : { '#s': 'sc' }) },
-            ExpressionAttributeValues: { ':p': value, ...(plan.after === undefined ? {} : { ':after': plan.after }) },
-            ScanIndexForward: false,
-            Limit: want - found.length,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) if (item.kind === KIND && found.length < want) found.push(fromItem(item));
-      start = page.LastEvaluatedKey;
-    } while (start && found.length < want);
-    return found;
-  }
-
-  async #put(item: Item, condition: string, names: Record<string, string>, values: Item, conflict: () => Error): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict();
-      throw new InternalError('file request write failed', { cause: error });
+    const pages = queryPages(
+      this.db,
+      this.table,
+      {
+        IndexName: indexName(attr, 'sc'),
+        KeyConditionExpression: plan.after === undefined ? '#p = :p' : '#p = :p AND #s < :after',
+        ExpressionAttributeNames: { '#p': attr, ...(plan.after === undefined ? {} : { '#s': 'sc' }) },
+        ExpressionAttributeValues: { ':p': value, ...(plan.after === undefined ? {} : { ':after': plan.after }) },
+        ScanIndexForward: false,
+      },
+      OPERATION,
+      () => want - found.length,
+    );
+    // No filter beyond the partition: every page returns items (at least one per 1 MB), so this ends.
+    for await (const page of pages) {
+      for (const item of page.items) if (item.kind === KIND && found.length < want) found.push(fromItem(item));
+      if (found.length >= want) break;
     }
-  }
-
-  #call<T>(fn: () => Promise<T>): Promise<T> {
-    return guarded('file request store operation', fn);
+    return found;
   }
 }

@@ -3,12 +3,11 @@
  * claim, with the same TTL. Nothing lists it (no list-index attributes); it is on the schedule index so the local
  * sweeper removes it when due, as TTL does in AWS, and `expire-files` then cleans up storage.
  */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AbandonedUpload } from '../domain/large-uploads/abandoned-uploads.ts';
 import type { PendingUpload, PendingUploadStore } from '../domain/large-uploads/pending-upload.ts';
-import { guarded, isConditionFailure } from './dynamo-support.ts';
+import { conditionalPut, guarded, NEW_KEY, readItem } from './dynamo-support.ts';
 import { EXPIRY_PARTITION, filePk } from './dynamo-file-index.ts';
-import { InternalError } from '../domain/errors.ts';
 
 const UPLOAD_SK = 'U';
 export const UPLOAD_KIND = 'upload';
@@ -29,22 +28,14 @@ export class DynamoPendingUploads implements PendingUploadStore {
       xpk: EXPIRY_PARTITION,
       xsk: `${upload.expiresAt}\u0001${upload.id}`,
     };
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    } catch (error) {
-      // Ids are fresh UUIDv7s: a taken one is a bug, not a client error.
-      throw new InternalError(isConditionFailure(error) ? 'pending upload already exists' : 'pending upload write failed', { cause: error });
-    }
+    await conditionalPut(this.db, this.table, item, NEW_KEY, 'pending upload write');
   }
 
   async get(tenantId: string, id: string, now: Date): Promise<PendingUpload | null> {
-    const out = await guarded('pending upload read', () =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: { pk: filePk(tenantId, id), sk: UPLOAD_SK }, ConsistentRead: true })),
-    );
-    const item = out.Item;
+    const item = await readItem(this.db, this.table, { pk: filePk(tenantId, id), sk: UPLOAD_SK }, 'pending upload read');
     if (!item || item.kind !== UPLOAD_KIND || (item.expiresAt as string) <= now.toISOString()) return null;
     const { pk: _pk, sk: _sk, kind: _kind, ttl: _ttl, xpk: _xpk, xsk: _xsk, ...upload } = item;
-    return upload as PendingUpload;
+    return upload as unknown as PendingUpload;
   }
 
   async remove(tenantId: string, id: string): Promise<void> {

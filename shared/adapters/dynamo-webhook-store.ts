@@ -8,27 +8,31 @@
  * - Pending deliveries are in the `schedule` index (`xpk = DUE`, `xsk = <nextAttemptAt>\u0001<deliveryId>`); the
  *   attributes are removed when a delivery stops being pending, so the index holds only work still to do.
  *
- * Every delivery write is conditional on the stored `version` (single-item conditions, no transactions).
+ * Every write is conditional (single-item conditions, no transactions): a stale `version` is VersionConflictError,
+ * a taken id AlreadyExistsError, as for every store.
  */
+import { DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { guarded, isConditionFailure } from './dynamo-support.ts';
+  atVersion,
+  conditionalPut,
+  conditionally,
+  guarded,
+  NEW_KEY,
+  queryPages,
+  readItem,
+  type Condition,
+  type Item,
+} from './dynamo-support.ts';
 import { InternalError } from '../domain/errors.ts';
+import { VersionConflictError } from '../domain/ports.ts';
 import type { WebhookStore } from '../domain/webhooks/ports.ts';
 import type { DeliveryKey, DeliveryRecord, DueDelivery, WebhookRecord } from '../domain/webhooks/records.ts';
 import { SCHEDULE_INDEX } from './table-schema.ts';
 
-type Item = Record<string, unknown>;
-
 /** Lower than any character of an ISO time or a UUID, so entries with equal times sort by id. */
 const SEP = '\u0001';
 const DUE = 'DUE';
+const OPERATION = 'webhook store operation';
 
 const registryPk = (tenantId: string) => `T#${tenantId}#WH`;
 const webhookSk = (id: string) => `W#${id}`;
@@ -66,46 +70,37 @@ export class DynamoWebhookStore implements WebhookStore {
     private readonly table: string,
   ) {}
 
-  async createWebhook(webhook: WebhookRecord): Promise<void> {
-    if (!(await this.#conditionalPut(webhookItem(webhook), 'attribute_not_exists(pk)'))) {
-      throw new InternalError('webhook id already taken');
-    }
+  createWebhook(webhook: WebhookRecord): Promise<void> {
+    return this.#put(webhookItem(webhook), NEW_KEY);
   }
 
   async getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null> {
-    const out = await this.#call(() =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: { pk: registryPk(tenantId), sk: webhookSk(id) }, ConsistentRead: true })),
-    );
-    return out.Item?.kind === 'webhook' ? fromWebhookItem(out.Item) : null;
+    const item = await readItem(this.db, this.table, { pk: registryPk(tenantId), sk: webhookSk(id) }, OPERATION);
+    return item?.kind === 'webhook' ? fromWebhookItem(item) : null;
   }
 
   async listWebhooks(tenantId: string): Promise<WebhookRecord[]> {
     const webhooks: WebhookRecord[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.#call(() =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
-            ExpressionAttributeValues: { ':pk': registryPk(tenantId), ':w': 'W#' },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) if (item.kind === 'webhook') webhooks.push(fromWebhookItem(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = queryPages(
+      this.db,
+      this.table,
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
+        ExpressionAttributeValues: { ':pk': registryPk(tenantId), ':w': 'W#' },
+        ConsistentRead: true,
+      },
+      OPERATION,
+    );
+    for await (const page of pages) for (const item of page.items) if (item.kind === 'webhook') webhooks.push(fromWebhookItem(item));
     return webhooks.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
   }
 
-  replaceWebhook(webhook: WebhookRecord, expectedVersion: number): Promise<boolean> {
-    return this.#conditionalPut(webhookItem(webhook), '#version = :v', { ':v': expectedVersion }, { '#version': 'version' });
+  replaceWebhook(webhook: WebhookRecord, expectedVersion: number): Promise<void> {
+    return this.#put(webhookItem(webhook), atVersion(expectedVersion));
   }
 
-  async deleteWebhook(tenantId: string, id: string): Promise<boolean> {
-    try {
+  deleteWebhook(tenantId: string, id: string): Promise<boolean> {
+    const remove = async () => {
       await this.db.send(
         new DeleteCommand({
           TableName: this.table,
@@ -114,27 +109,19 @@ export class DynamoWebhookStore implements WebhookStore {
         }),
       );
       return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new InternalError('webhook delete failed', { cause: error });
-    }
+    };
+    // No webhook there is the answer `false`, not an error.
+    return conditionally('webhook delete', remove, () => false);
   }
 
-  createDelivery(delivery: DeliveryRecord): Promise<boolean> {
-    return this.#conditionalPut(deliveryItem(delivery), 'attribute_not_exists(pk)');
+  createDelivery(delivery: DeliveryRecord): Promise<void> {
+    return this.#put(deliveryItem(delivery), NEW_KEY);
   }
 
   async getDelivery(key: DeliveryKey): Promise<DeliveryRecord | null> {
-    const out = await this.#call(() =>
-      this.db.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { pk: deliveriesPk(key.tenantId, key.webhookId), sk: deliverySk(key.id) },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return out.Item?.kind === 'webhook-delivery' ? fromDeliveryItem(out.Item) : null;
+    const itemKey = { pk: deliveriesPk(key.tenantId, key.webhookId), sk: deliverySk(key.id) };
+    const item = await readItem(this.db, this.table, itemKey, OPERATION);
+    return item?.kind === 'webhook-delivery' ? fromDeliveryItem(item) : null;
   }
 
   async listDeliveries(
@@ -142,7 +129,7 @@ export class DynamoWebhookStore implements WebhookStore {
     webhookId: string,
     page: { limit: number; before?: string },
   ): Promise<{ deliveries: DeliveryRecord[]; more: boolean }> {
-    const out = await this.#call(() =>
+    const out = await guarded(OPERATION, () =>
       this.db.send(
         new QueryCommand({
           TableName: this.table,
@@ -161,13 +148,13 @@ export class DynamoWebhookStore implements WebhookStore {
     return { deliveries: deliveries.slice(0, page.limit), more: deliveries.length > page.limit };
   }
 
-  saveDelivery(delivery: DeliveryRecord, expectedVersion: number): Promise<boolean> {
-    return this.#conditionalPut(deliveryItem(delivery), '#version = :v', { ':v': expectedVersion }, { '#version': 'version' });
+  saveDelivery(delivery: DeliveryRecord, expectedVersion: number): Promise<void> {
+    return this.#put(deliveryItem(delivery), atVersion(expectedVersion));
   }
 
-  async claimDelivery(key: DeliveryKey, expectedVersion: number, leaseUntil: string): Promise<DeliveryRecord | null> {
-    try {
-      const out = await this.db.send(
+  async claimDelivery(key: DeliveryKey, expectedVersion: number, leaseUntil: string): Promise<DeliveryRecord> {
+    const claim = () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: deliveriesPk(key.tenantId, key.webhookId), sk: deliverySk(key.id) },
@@ -185,62 +172,41 @@ export class DynamoWebhookStore implements WebhookStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes ? fromDeliveryItem(out.Attributes) : null;
-    } catch (error) {
-      if (isConditionFailure(error)) return null;
-      throw new InternalError('delivery claim failed', { cause: error });
-    }
+    const out = await conditionally('delivery claim', claim, () => {
+      throw new VersionConflictError();
+    });
+    if (!out.Attributes) throw new InternalError('delivery claim returned no record');
+    return fromDeliveryItem(out.Attributes);
   }
 
   async dueDeliveries(now: string, limit: number): Promise<DueDelivery[]> {
     const due: DueDelivery[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.#call(() =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: SCHEDULE_INDEX.name,
-            // `<nextAttemptAt>\u0001<id>` < `<now>\u0002`: everything due at or before now.
-            KeyConditionExpression: 'xpk = :due AND xsk < :bound',
-            ExpressionAttributeValues: { ':due': DUE, ':bound': `${now}\u0002` },
-            // Attribute names that DynamoDB reserves (or may) go through aliases.
-            ProjectionExpression: 'tenantId, webhookId, #id, #version, #kind',
-            ExpressionAttributeNames: { '#id': 'id', '#version': 'version', '#kind': 'kind' },
-            Limit: Math.min(100, limit - due.length),
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
+    const pages = queryPages(
+      this.db,
+      this.table,
+      {
+        IndexName: SCHEDULE_INDEX.name,
+        // `<nextAttemptAt>\u0001<id>` < `<now>\u0002`: everything due at or before now.
+        KeyConditionExpression: 'xpk = :due AND xsk < :bound',
+        ExpressionAttributeValues: { ':due': DUE, ':bound': `${now}\u0002` },
+        // Attribute names that DynamoDB reserves (or may) go through aliases.
+        ProjectionExpression: 'tenantId, webhookId, #id, #version, #kind',
+        ExpressionAttributeNames: { '#id': 'id', '#version': 'version', '#kind': 'kind' },
+      },
+      OPERATION,
+      () => Math.min(100, limit - due.length),
+    );
+    for await (const page of pages) {
+      for (const item of page.items) {
         if (item.kind !== 'webhook-delivery') continue;
         due.push({ tenantId: String(item.tenantId), webhookId: String(item.webhookId), id: String(item.id), version: Number(item.version) });
       }
-      start = page.LastEvaluatedKey;
-    } while (start && due.length < limit);
+      if (due.length >= limit) break;
+    }
     return due;
   }
 
-  /** A put under a condition: true when written, false when the condition failed. */
-  async #conditionalPut(item: Item, condition: string, values?: Item, names?: Record<string, string>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ExpressionAttributeNames: names,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new InternalError('webhook store write failed', { cause: error });
-    }
-  }
-
-  #call<T>(fn: () => Promise<T>): Promise<T> {
-    return guarded('webhook store operation', fn);
+  #put(item: Item, condition: Condition): Promise<void> {
+    return conditionalPut(this.db, this.table, item, condition, 'webhook store write');
   }
 }

@@ -9,9 +9,8 @@ import { UnauthorizedError } from '../domain/errors.ts';
 import type { Caller } from '../domain/file.ts';
 import type { Authenticator } from '../domain/ports.ts';
 import { Role } from '../domain/schemas.ts';
+import { TenantId } from '../domain/tenant.ts';
 
-/** Tenant ids end up in storage keys: keep them to a safe alphabet. */
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CLOCK_SKEW_SECONDS = 30;
 
 export class JwtAuthenticator implements Authenticator {
@@ -44,12 +43,12 @@ export class JwtAuthenticator implements Authenticator {
     } catch {
       throw new UnauthorizedError('Invalid or expired token');
     }
-    const tenant = payload[this.jwt.tenantClaim];
+    const tenant = TenantId.safeParse(payload[this.jwt.tenantClaim]);
     const role = Role.safeParse(payload[this.jwt.roleClaim]);
     const sub = payload.sub;
-    if (typeof tenant !== 'string' || !TENANT.test(tenant) || !role.success || !sub || sub.length > 128) {
+    if (!tenant.success || !role.success || !sub || sub.length > 128) {
       throw new UnauthorizedError('The token lacks a valid tenant, role or subject');
     }
-    return { sub, tenantId: tenant, role: role.data, via: 'token' };
+    return { sub, tenantId: tenant.data, role: role.data, via: 'token' };
   }
 }

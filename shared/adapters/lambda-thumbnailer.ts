@@ -1,25 +1,17 @@
 /** Thumbnailer that invokes the thumbnail function (deployed), or calls its handler in-process (local). */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { InternalError } from '../domain/errors.ts';
-import type { Thumbnailer, ThumbnailRequest, ThumbnailResult } from '../domain/thumbnails.ts';
+import { fromThumbnailReply, type ThumbnailReply, type ThumbnailRequest, type ThumbnailResult } from '../domain/thumbnail-payload.ts';
+import type { Thumbnailer } from '../domain/thumbnails.ts';
 
-/** The thumbnail function's handler contract (functions/make-thumbnail.ts). */
-export type ThumbnailHandler = (event: ThumbnailRequest) => Promise<{
-  status: 'ok' | 'unreadable';
-  message?: string;
-  contentType?: string;
-  size?: number;
-  bytes?: string;
-}>;
+/** The thumbnail function's handler (functions/make-thumbnail.ts). */
+export type ThumbnailHandler = (event: ThumbnailRequest) => Promise<ThumbnailReply>;
 
-function toResult(payload: Awaited<ReturnType<ThumbnailHandler>>): ThumbnailResult {
-  if (payload.status === 'unreadable') return { status: 'unreadable', message: payload.message ?? 'The image cannot be decoded' };
-  return {
-    status: 'ok',
-    contentType: payload.contentType ?? 'application/octet-stream',
-    size: payload.size ?? 0,
-    bytes: payload.bytes !== undefined ? Buffer.from(payload.bytes, 'base64') : undefined,
-  };
+/** The result of a reply; a payload that is not one is the thumbnail function failing. */
+function resultOf(payload: unknown): ThumbnailResult {
+  const result = fromThumbnailReply(payload);
+  if (!result) throw new InternalError('thumbnail function answered an unexpected payload');
+  return result;
 }
 
 export class LambdaThumbnailer implements Thumbnailer {
@@ -35,7 +27,7 @@ export class LambdaThumbnailer implements Thumbnailer {
         throw new InternalError('thumbnail function invoke failed', { cause: error });
       });
     if (out.FunctionError || !out.Payload) throw new InternalError('thumbnail function failed');
-    return toResult(JSON.parse(Buffer.from(out.Payload).toString('utf8')));
+    return resultOf(JSON.parse(Buffer.from(out.Payload).toString('utf8')));
   }
 }
 
@@ -45,6 +37,6 @@ export class InProcessThumbnailer implements Thumbnailer {
 
   async make(request: ThumbnailRequest): Promise<ThumbnailResult> {
     // Through JSON like a real invoke, so nothing passes that Lambda could not carry.
-    return toResult(JSON.parse(JSON.stringify(await this.handler(structuredClone(request)))));
+    return resultOf(JSON.parse(JSON.stringify(await this.handler(structuredClone(request)))));
   }
 }

@@ -47,11 +47,8 @@ export class S3FileStore implements FileStore {
         }),
       ),
     );
-    if (headers.tags && Object.keys(headers.tags).length > 0) {
-      // A separate call rather than PutObject's Tagging header, which S3-compatible local servers ignore.
-      const TagSet = Object.entries(headers.tags).map(([Key, Value]) => ({ Key, Value }));
-      await this.#call('tag', () => this.s3.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, Tagging: { TagSet } })));
-    }
+    // A separate call rather than PutObject's Tagging header, which S3-compatible local servers ignore.
+    if (headers.tags && Object.keys(headers.tags).length > 0) await this.setTags(key, headers.tags);
   }
 
   async open(key: string): Promise<ObjectHandle | null> {

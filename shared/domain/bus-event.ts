@@ -6,11 +6,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import * as z from 'zod';
 import type { DomainEvent } from './ports.ts';
+import { TenantId } from './tenant.ts';
 
 export const BusEventDetail = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/),
   type: z.string().min(1).max(128),
-  tenantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  tenantId: TenantId,
   timestamp: z.iso.datetime({ offset: false }),
   data: z.record(z.string(), z.unknown()),
 });

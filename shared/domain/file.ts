@@ -1,6 +1,6 @@
 /** The file record as stored, and how it becomes the API's File resource for one caller. */
 import { createHash } from 'node:crypto';
-import type { Category, EntityRef, FileResource, FileState, RecordType, Role } from './schemas.ts';
+import type { Category, EntityRef, FileState, FileView as FileResource, RecordType, Role } from './schemas.ts';
 import { canArchive } from './policy.ts';
 
 /** Who is calling: from a verified token, or from a verified signed content link. */

@@ -20,9 +20,9 @@ export interface ImageInfo {
   format: string;
 }
 
-export type ThumbnailFormat = 'jpeg' | 'png' | 'webp';
+export const THUMBNAIL_FORMATS = ['jpeg', 'png', 'webp'] as const;
 
-export const THUMBNAIL_FORMATS: readonly ThumbnailFormat[] = ['jpeg', 'png', 'webp'];
+export type ThumbnailFormat = (typeof THUMBNAIL_FORMATS)[number];
 
 export const THUMBNAIL_CONTENT_TYPES: Readonly<Record<ThumbnailFormat, string>> = {
   jpeg: 'image/jpeg',

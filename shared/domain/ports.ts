@@ -140,6 +140,11 @@ export interface FileIndex {
   list(plan: ListPlan): Promise<ListPage>;
 }
 
+/**
+ * The stores' one conflict convention (every port: FileIndex, FileRequestStore, WebhookStore, PendingUploadStore):
+ * a conditional create whose key is taken throws AlreadyExistsError; a conditional write on a stale version (or a
+ * record that is gone) throws VersionConflictError. Use cases handle both through shared/domain/optimistic-writes.ts.
+ */
 export class AlreadyExistsError extends Error {
   constructor() {
     super('record already exists');

@@ -1,8 +1,11 @@
 /**
- * The request and response schemas. Each schema validates a request in a handler, types the code, and
- * feeds the OpenAPI document (shared/domain/openapi.ts): one schema, three uses.
+ * What valid file metadata is (names, categories, entities, expiry), the body that changes a file, and the
+ * shapes the file use cases take and give. Each schema validates input, types the code and feeds the OpenAPI
+ * document (shared/http/openapi/): one schema, three uses. How these travel over HTTP (query strings,
+ * resources, the error body) is in shared/http/formats/.
  */
 import * as z from 'zod';
+import type { FileRecord } from './file.ts';
 
 /** No C0/C1 control characters, DEL, or Unicode line/paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -75,119 +78,38 @@ export const UploadMetadata = z.object({
 });
 export type UploadMetadata = z.infer<typeof UploadMetadata>;
 
-export const UploadJsonFile = z
-  .object({
-    name: FileName,
-    contents: z.string().meta({ description: 'Base64 of the bytes.' }),
-    mimeType: z.string().max(255).optional(),
-    description: Description.optional(),
-    category: Category.optional(),
-    recordType: RecordType.nullable().optional(),
-  })
-  .strict();
-
-export const UploadJsonBody = UploadMetadata.extend({
-  files: z.array(UploadJsonFile).min(1, 'must hold at least one file').max(MAX_FILES_PER_REQUEST, `must hold at most ${MAX_FILES_PER_REQUEST} files`),
-})
-  .strict()
-  .meta({ id: 'UploadJsonBody' });
-export type UploadJsonBody = z.infer<typeof UploadJsonBody>;
-
-/** Text fields of multipart uploads and query parameters of `PUT /v1/files/{id}/content`. */
-export const UploadFields = z
-  .object({
-    ownerId: UserId.optional(),
-    entityType: z.string().optional(),
-    entityId: z.string().optional(),
-    fileRequestId: Uuid.optional(),
-    expiryInterval: z
-      .string()
-      .regex(/^\d{1,12}$/, 'must be a whole number of seconds')
-      .transform(Number)
-      .pipe(ExpiryInterval)
-      .optional(),
-    category: Category.optional(),
-    recordType: RecordType.optional(),
-    description: z.string().max(2000).optional(),
-  })
-  .strict();
-
-export const CreatedBy = z.object({ id: z.string(), role: Role });
-
-export const FileResource = z
-  .object({
-    id: Uuid,
-    tenantId: z.string(),
-    ownerId: z.string(),
-    createdBy: CreatedBy,
-    originalName: z.string(),
-    extension: z.string(),
-    mimeType: z.string(),
-    size: z.number().int(),
-    sha256: z.string(),
-    description: z.string().nullable(),
-    category: Category,
-    recordType: RecordType.nullable(),
-    entity: EntityRef.nullable(),
-    fileRequestId: z.string().nullable(),
-    state: z.enum(STATES),
-    imageWidth: z.number().int().nullable(),
-    imageHeight: z.number().int().nullable(),
-    sharedWith: z.array(z.string()),
-    deletable: z.boolean(),
-    expiresAt: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'File' });
-export type FileResource = z.infer<typeof FileResource>;
-
-export const FileWithLink = FileResource.extend({
-  downloadUrl: z.string().optional().meta({ description: 'Signed content link; absent for archived files.' }),
-  downloadUrlExpiresAt: z.string().optional(),
-}).meta({ id: 'FileWithLink' });
-
-export const FileList = z
-  .object({ files: z.array(FileResource), count: z.number().int(), nextCursor: z.string().nullable() })
-  .meta({ id: 'FileList' });
-
-export const FilesCreated = z.object({ files: z.array(FileResource) }).meta({ id: 'FilesCreated' });
-
-const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
-
-/** `limit` of every list route: 1–100, default 25. */
-export const PageLimit = z
-  .string()
-  .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-  .transform(Number)
-  .pipe(z.number().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100'))
-  .default(25);
-/** `cursor` of every list route: opaque, from the previous page. */
-export const PageCursor = z.string().max(4096).optional();
-
 export const LIST_SORTS = ['createdAt', 'originalName', 'size'] as const;
-export const ListQuery = z
-  .object({
-    ownerId: UserId.optional(),
-    entityType: z.string().regex(/^[a-z_]{1,32}$/, 'must be 1-32 characters a-z or _').optional(),
-    entityId: z.string().min(1).max(128).regex(/^[^\p{C}]+$/u, 'must be printable').optional(),
-    category: Category.optional(),
-    recordType: RecordType.optional(),
-    // Stored in lower case (ids from paths and uploads are); compared as such.
-    fileRequestId: Uuid.transform((v) => v.toLowerCase()).optional(),
-    state: z.enum(['active', 'archived', 'all']).default('active'),
-    includeShared: boolString.default(false),
-    sort: z.enum(LIST_SORTS).default('createdAt'),
-    order: z.enum(['asc', 'desc']).default('desc'),
-    limit: PageLimit,
-    cursor: PageCursor,
-  })
-  .strict()
-  .refine((q) => (q.entityType === undefined) === (q.entityId === undefined), {
-    message: 'entityType and entityId go together',
-    path: ['entityId'],
-  });
-export type ListQuery = z.infer<typeof ListQuery>;
+export type ListSort = (typeof LIST_SORTS)[number];
+
+/**
+ * What `listFiles` is asked, already validated: filters, order and one page. The query string that carries it
+ * is an HTTP format (shared/http/formats/files.ts `ListQuery`), which must produce this shape.
+ */
+export interface ListFilesRequest {
+  ownerId?: string;
+  /** Given together with `entityId`, or not at all. */
+  entityType?: string;
+  entityId?: string;
+  category?: Category;
+  recordType?: RecordType;
+  /** In lower case, as ids are stored. */
+  fileRequestId?: string;
+  state: FileState | 'all';
+  /** A patient also sees files shared with it. */
+  includeShared: boolean;
+  sort: ListSort;
+  order: 'asc' | 'desc';
+  /** 1–100. */
+  limit: number;
+  /** Opaque, from the previous page of the same query. */
+  cursor?: string;
+}
+
+/**
+ * A file as one caller sees it: the stored record without its version, plus whether this caller may archive
+ * it. The HTTP File resource (shared/http/formats/files.ts) describes exactly this.
+ */
+export type FileView = Omit<FileRecord, 'version'> & { deletable: boolean };
 
 export const PatchFileBody = z
   .object({
@@ -205,29 +127,3 @@ export const PatchFileBody = z
   .strict()
   .meta({ id: 'PatchFileBody' });
 export type PatchFileBody = z.infer<typeof PatchFileBody>;
-
-export const ContentQuery = z
-  .object({
-    expires: z.string().optional(),
-    signature: z.string().optional(),
-    download: z.enum(['true', 'false']).optional(),
-    imageSize: z.string().optional(),
-    format: z.string().optional(),
-  })
-  // Lenient: clients append cache-busting parameters to links.
-  .loose();
-
-export const DeleteQuery = z.object({ permanent: z.enum(['true', 'false']).optional() }).strict();
-
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })),
-      requestId: z.string(),
-    }),
-  })
-  .meta({ id: 'Error' });
-
-export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });

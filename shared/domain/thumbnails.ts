@@ -7,28 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { contentKey, fileKeyPrefix } from './file.ts';
-import { ImageUnreadableError, type ImageProcessor, type ThumbnailFormat } from './images.ts';
+import { ImageUnreadableError, type ImageProcessor } from './images.ts';
 import type { FileStore } from './ports.ts';
-
-export interface ThumbnailRequest {
-  tenantId: string;
-  fileId: string;
-  width: number;
-  height: number;
-  /** The output format. */
-  format: ThumbnailFormat;
-  /** The format as asked (`auto`: the default for the source), which names the cache entry. */
-  variant: ThumbnailVariant;
-  /** Object tags for the cached thumbnail (the expiry backstop of files with a lifetime). */
-  tags?: Record<string, string>;
-}
-
-/** A requested format, or `auto` when none was asked for. */
-export type ThumbnailVariant = ThumbnailFormat | 'auto';
-
-export type ThumbnailResult =
-  | { status: 'ok'; contentType: string; size: number; /** Present when small enough to travel inline. */ bytes?: Uint8Array }
-  | { status: 'unreadable'; message: string };
+import type { ThumbnailRequest, ThumbnailResult } from './thumbnail-payload.ts';
 
 /** Makes (and caches) a thumbnail. */
 export interface Thumbnailer {

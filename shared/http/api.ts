@@ -1,17 +1,22 @@
 /**
- * The HTTP shell every route handler shares (middy): error rendering last in the chain, bearer
- * authentication through the Authenticator port the handler passes in, and the response shape. Handlers
- * return `ApiResult`s and throw domain errors.
+ * The HTTP shell every route handler shares (middy): one log line per request, error rendering last in the chain,
+ * bearer authentication through the Authenticator port the handler passes in, and the response shape; around it,
+ * what every invocation gets (shared/observability/invocation.ts). Handlers return `ApiResult`s and throw
+ * domain errors.
  */
-import middy from '@middy/core';
+import middy, { type Request } from '@middy/core';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { observed } from '../observability/invocation.ts';
+import { errorName } from '../observability/log-fields.ts';
+import { logger } from '../observability/logger.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Caller } from '../domain/file.ts';
 import type { Authenticator } from '../domain/ports.ts';
+import { routes } from '../routes.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 
@@ -50,10 +55,6 @@ function render(result: ApiResult, requestId: string): APIGatewayProxyStructured
 
 export function errorResult(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   const known = error instanceof AppError && error.expose ? error : undefined;
-  if (!known) {
-    // Only the error's class reaches the log: messages of SDK errors can echo request data.
-    console.error(JSON.stringify({ level: 'ERROR', requestId, error: (error as Error)?.name ?? 'unknown' }));
-  }
   return render(
     {
       status: known?.status ?? 500,
@@ -71,18 +72,50 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyS
   );
 }
 
+const requestIdOf = (event: ApiEvent | undefined): string => event?.requestContext?.requestId ?? 'unknown';
+
+const functionNames = new Map(routes.map((route) => [`${route.method} ${route.path}`, route.name]));
+
+/** The route's entry in shared/routes.ts, from the route key API Gateway sends (`GET /v1/files/{id}`). */
+const identify = (event: ApiEvent) => ({ function: functionNames.get(event.routeKey) ?? 'unknown', requestId: requestIdOf(event) });
+
+type ApiRequest = Request<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context, { startedAt: number }>;
+
+/**
+ * One line per request, once its answer is rendered: method, status, duration, the error code of a 4xx; a 5xx is
+ * an ERROR line with the error's class. Never the path, the query, a header or the body.
+ */
+function logRequest({ event, response, error, internal }: ApiRequest): void {
+  const status = response?.statusCode ?? 500;
+  const fields = {
+    method: event?.requestContext?.http?.method,
+    status,
+    durationMs: Math.round(performance.now() - internal.startedAt),
+  };
+  if (status >= 500) logger.error('request failed', { ...fields, error: errorName(error) });
+  else logger.info('request', { ...fields, code: error instanceof AppError ? error.code : undefined });
+}
+
 function wrap(fn: (event: ApiEvent, requestId: string) => Promise<ApiResult>) {
-  return middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
+  const handler = middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context, { startedAt: number }>()
     .use({
-      // First in the chain, so its onError runs last and renders whatever was thrown.
+      before: (request) => {
+        request.internal.startedAt = performance.now();
+      },
+      after: logRequest,
+      onError: logRequest,
+    })
+    .use({
+      // onError handlers run last-registered first: this renders whatever was thrown, then the request log sees it.
       onError: async (request) => {
-        request.response = errorResult(request.error, request.event?.requestContext?.requestId ?? 'unknown');
+        request.response = errorResult(request.error, requestIdOf(request.event));
       },
     })
     .handler(async (event) => {
-      const requestId = event.requestContext?.requestId ?? 'unknown';
+      const requestId = requestIdOf(event);
       return render(await fn(event, requestId), requestId);
     });
+  return observed(identify, handler);
 }
 
 /** A route that needs a valid bearer token: `auth` names the caller (401 otherwise) before `fn` runs. */

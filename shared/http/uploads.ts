@@ -5,7 +5,8 @@
 import type { Config } from '../config.ts';
 import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { NewFile, UploadOptions } from '../domain/files/uploads.ts';
-import { EntityRef, FileName, UploadFields, UploadJsonBody } from '../domain/schemas.ts';
+import { EntityRef, FileName } from '../domain/schemas.ts';
+import { UploadFields, UploadJsonBody } from './formats/inline-uploads.ts';
 import {
   base64Size,
   checkInlineSize,
@@ -16,7 +17,8 @@ import {
 } from '../domain/upload.ts';
 import { parseOrThrow, zodIssues } from '../domain/validation.ts';
 import type { ApiEvent } from './api.ts';
-import { header, jsonBody, parseMultipart, queryParams, rawBody } from './request.ts';
+import { parseMultipart } from './multipart.ts';
+import { header, jsonBody, queryParams, rawBody } from './request.ts';
 
 export interface UploadRequest {
   files: NewFile[];

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFileIndex } from '../../shared/adapters/dynamo-file-index.ts';
 import type { Caller, FileRecord } from '../../shared/domain/file.ts';
 import { listPlan } from '../../shared/domain/files/listing.ts';
-import { ListQuery, type Category, type RecordType } from '../../shared/domain/schemas.ts';
+import type { Category, RecordType } from '../../shared/domain/schemas.ts';
+import { ListQuery } from '../../shared/http/formats/files.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 import { compareBytes, fileRecord, seed } from '../support/integration-records.ts';
 

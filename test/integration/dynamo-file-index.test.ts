@@ -8,7 +8,7 @@ import { DynamoFileIndex } from '../../shared/adapters/dynamo-file-index.ts';
 import type { Caller, FileRecord } from '../../shared/domain/file.ts';
 import { listPlan } from '../../shared/domain/files/listing.ts';
 import { AlreadyExistsError, VersionConflictError } from '../../shared/domain/ports.ts';
-import { ListQuery } from '../../shared/domain/schemas.ts';
+import { ListQuery } from '../../shared/http/formats/files.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 import { fileRecord } from '../support/integration-records.ts';
 

@@ -9,6 +9,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamo-webhook-store.ts';
+import { AlreadyExistsError, VersionConflictError } from '../../shared/domain/ports.ts';
 import type { DeliveryRecord, WebhookRecord } from '../../shared/domain/webhooks/records.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 
@@ -75,17 +76,18 @@ describe('webhooks', () => {
     expect(await store.listWebhooks(otherTenant)).toEqual([elsewhere]);
   });
 
-  it('replaces only at the expected version, and deletes once', async () => {
+  it('replaces only at the expected version (else VersionConflictError), and deletes once', async () => {
     const w = webhook();
     await store.createWebhook(w);
-    expect(await store.replaceWebhook({ ...w, active: false, version: 2 }, 1)).toBe(true);
-    expect(await store.replaceWebhook({ ...w, url: 'https://late.example/', version: 2 }, 1)).toBe(false);
+    await expect(store.createWebhook(w)).rejects.toBeInstanceOf(AlreadyExistsError);
+    await store.replaceWebhook({ ...w, active: false, version: 2 }, 1);
+    await expect(store.replaceWebhook({ ...w, url: 'https://late.example/', version: 2 }, 1)).rejects.toBeInstanceOf(VersionConflictError);
     expect(await store.getWebhook(tenant, w.id)).toMatchObject({ active: false, url: w.url, version: 2 });
 
     expect(await store.deleteWebhook(tenant, w.id)).toBe(true);
     expect(await store.deleteWebhook(tenant, w.id)).toBe(false);
     expect(await store.getWebhook(tenant, w.id)).toBeNull();
-    expect(await store.replaceWebhook({ ...w, version: 3 }, 2)).toBe(false);
+    await expect(store.replaceWebhook({ ...w, version: 3 }, 2)).rejects.toBeInstanceOf(VersionConflictError);
     expect(await store.getWebhook(tenant, w.id)).toBeNull();
   });
 });
@@ -93,8 +95,8 @@ describe('webhooks', () => {
 describe('deliveries', () => {
   it('creates a delivery once and reads it back whole', async () => {
     const d = delivery(uuidv7());
-    expect(await store.createDelivery(d)).toBe(true);
-    expect(await store.createDelivery({ ...d, attempts: 9 })).toBe(false);
+    await store.createDelivery(d);
+    await expect(store.createDelivery({ ...d, attempts: 9 })).rejects.toBeInstanceOf(AlreadyExistsError);
     expect(await store.getDelivery(d)).toEqual(d);
     expect(await store.getDelivery({ ...d, tenantId: otherTenant })).toBeNull();
     expect(await store.getDelivery({ ...d, webhookId: uuidv7() })).toBeNull();
@@ -140,12 +142,12 @@ describe('deliveries', () => {
     const listed = (await store.dueDeliveries('2001-01-01T00:00:01.000Z', 100)).find((x) => x.id === due.id);
     expect(listed).toEqual({ tenantId: tenant, webhookId, id: due.id, version: 1 });
 
-    expect(await store.saveDelivery({ ...due, status: 'succeeded', nextAttemptAt: null, attempts: 1, version: 2 }, 1)).toBe(true);
+    await store.saveDelivery({ ...due, status: 'succeeded', nextAttemptAt: null, attempts: 1, version: 2 }, 1);
     const after = await rawItem(due);
     expect(after).not.toHaveProperty('xpk');
     expect(after).not.toHaveProperty('xsk');
     expect(await at('2001-01-01T00:00:10.000Z')).toEqual([later.id]);
-    expect(await store.saveDelivery({ ...due, attempts: 5, version: 2 }, 1)).toBe(false);
+    await expect(store.saveDelivery({ ...due, attempts: 5, version: 2 }, 1)).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it('moves a delivery in the schedule when its next attempt changes', async () => {
@@ -160,18 +162,19 @@ describe('deliveries', () => {
     const d = delivery(uuidv7(), { nextAttemptAt: '2001-01-04T00:00:00.000Z' });
     await store.createDelivery(d);
     const lease = '2001-01-04T00:01:10.000Z';
-    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimDelivery(d, 1, lease)));
-    const won = claims.filter((c) => c !== null);
+    const claims = await Promise.allSettled(Array.from({ length: 5 }, () => store.claimDelivery(d, 1, lease)));
+    const won = claims.filter((c) => c.status === 'fulfilled').map((c) => c.value);
     expect(won).toHaveLength(1);
+    for (const lost of claims.filter((c) => c.status === 'rejected')) expect(lost.reason).toBeInstanceOf(VersionConflictError);
     expect(won[0]).toEqual({ ...d, version: 2, nextAttemptAt: lease });
     expect(await rawItem(d)).toMatchObject({ xpk: 'DUE', xsk: `${lease}\u0001${d.id}` });
     expect(mine(await store.dueDeliveries('2001-01-04T00:01:09.999Z', 100), [d])).toEqual([]);
 
     // A stale version or a delivery that is no longer pending cannot be claimed.
-    expect(await store.claimDelivery(d, 1, lease)).toBeNull();
+    await expect(store.claimDelivery(d, 1, lease)).rejects.toBeInstanceOf(VersionConflictError);
     await store.saveDelivery({ ...won[0]!, status: 'failed', nextAttemptAt: null, version: 3 }, 2);
-    expect(await store.claimDelivery(d, 3, lease)).toBeNull();
-    expect(await store.claimDelivery({ ...d, id: uuidv7() }, 1, lease)).toBeNull();
+    await expect(store.claimDelivery(d, 3, lease)).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(store.claimDelivery({ ...d, id: uuidv7() }, 1, lease)).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it('bounds the due list and returns it earliest first', async () => {

@@ -14,7 +14,7 @@ import { Webhook } from 'standardwebhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../local/tokens.ts';
-import { ErrorBody } from '../../shared/domain/schemas.ts';
+import { ErrorBody } from '../../shared/http/formats/errors.ts';
 import type { RunSummary } from '../../shared/domain/webhooks/dispatcher.ts';
 import { DeliveryList, WebhookCreated, WebhookList, WebhookResource } from '../../shared/http/formats/webhooks.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';

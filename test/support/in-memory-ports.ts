@@ -7,7 +7,8 @@ import { ValidationError } from '../../shared/domain/errors.ts';
 import type { FileRecord } from '../../shared/domain/file.ts';
 import { ImageUnreadableError, type ImageInfo, type ImageProcessor, type Thumbnail } from '../../shared/domain/images.ts';
 import type { PendingUpload, PendingUploadStore } from '../../shared/domain/large-uploads/pending-upload.ts';
-import type { Thumbnailer, ThumbnailResult } from '../../shared/domain/thumbnails.ts';
+import type { ThumbnailResult } from '../../shared/domain/thumbnail-payload.ts';
+import type { Thumbnailer } from '../../shared/domain/thumbnails.ts';
 import {
   AlreadyExistsError,
   VersionConflictError,
@@ -17,6 +18,7 @@ import {
   type FileStore,
   type ListPage,
   type ListPlan,
+  type ListSource,
   type ObjectHandle,
   type PresignedPut,
   type StoredObjectHeaders,
@@ -214,8 +216,9 @@ const key = (tenantId: string, id: string) => `${tenantId}/${id}`;
 
 /**
  * A FileIndex with the port's semantics: conditional create and replace, pending claims (hidden from `get`
- * and `list`, expiring by themselves), expiry and filters applied on read. `list` reads everything and
- * sorts in memory: it is a reference, not a model of the DynamoDB layout.
+ * and `list`, expiring by themselves), expiry and filters applied on read. `list` keeps what the plan's
+ * sources hold and sorts in memory: it is a reference, not a model of the DynamoDB layout (the port contracts
+ * in test/support/port-contracts/ hold the two to the same answers).
  */
 export class InMemoryFileIndex implements FileIndex {
   readonly records = new Map<string, FileRecord>();
@@ -300,14 +303,29 @@ export class InMemoryFileIndex implements FileIndex {
     this.shares.set(key(file.tenantId, file.id), new Set(file.sharedWith));
   }
 
+  /** Whether a record is in a source's partition: the adapter reads only the plan's sources. */
+  #inSource(r: FileRecord, source: ListSource): boolean {
+    if (source.by === 'sharedWith') return this.shares.get(key(r.tenantId, r.id))?.has(source.value) ?? false;
+    if (r.state !== source.state) return false;
+    switch (source.by) {
+      case 'tenant': return true;
+      case 'owner': return r.ownerId === source.value;
+      case 'entity': return r.entity?.type === source.value.type && r.entity.id === source.value.id;
+      case 'category': return r.category === source.value;
+      case 'recordType': return r.recordType === source.value;
+      case 'fileRequest': return r.fileRequestId === source.value;
+    }
+  }
+
   async list(plan: ListPlan): Promise<ListPage> {
     await Promise.resolve();
     this.#enter('list', '');
     const f = plan.filters;
     const sortKey = (r: FileRecord) =>
-      plan.sort === 'size' ? `${String(r.size).padStart(15, '0')}\u0001${r.id}` : `${plan.sort === 'createdAt' ? r.createdAt : r.originalName}\u0001${r.id}`;
+      plan.sort === 'size' ? `${String(r.size).padStart(15, '0')}\u0001${r.id}` : `${plan.sort === 'createdAt' ? r.createdAt : r.originalName.normalize('NFKC').toLowerCase()}\u0001${r.id}`;
     const rows = [...this.records.values()]
       .filter((r) => r.tenantId === plan.tenantId)
+      .filter((r) => plan.sources.some((source) => this.#inSource(r, source)))
       .filter((r) => f.states.includes(r.state))
       .filter((r) => r.expiresAt === null || r.expiresAt > plan.now)
       .filter((r) => f.ownerId === undefined || r.ownerId === f.ownerId)
@@ -392,7 +410,7 @@ export class InMemoryPendingUploads implements PendingUploadStore {
 
   async put(upload: PendingUpload): Promise<void> {
     await Promise.resolve();
-    if (this.uploads.has(key(upload.tenantId, upload.id))) throw new Error('pending upload already exists');
+    if (this.uploads.has(key(upload.tenantId, upload.id))) throw new AlreadyExistsError();
     this.uploads.set(key(upload.tenantId, upload.id), structuredClone(upload));
   }
 

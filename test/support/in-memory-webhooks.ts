@@ -4,11 +4,15 @@
  */
 import type { BusEventDetail } from '../../shared/domain/bus-event.ts';
 import type { Caller } from '../../shared/domain/file.ts';
+import { AlreadyExistsError, VersionConflictError } from '../../shared/domain/ports.ts';
 import type { AttemptResult } from '../../shared/domain/webhooks/delivery-rules.ts';
 import type { DeadLetter, DeadLetterQueue, DeliveryRequest, HostResolver, WebhookSender, WebhookStore } from '../../shared/domain/webhooks/ports.ts';
 import type { DeliveryKey, DeliveryRecord, DueDelivery, WebhookRecord } from '../../shared/domain/webhooks/records.ts';
 
-/** The store's contract in memory: versions checked on every write, the schedule derived from pending records. */
+/**
+ * The store's contract in memory: versions checked on every write (a stale one throws VersionConflictError, a taken
+ * id AlreadyExistsError), the schedule derived from pending records.
+ */
 export class InMemoryWebhookStore implements WebhookStore {
   readonly webhooks = new Map<string, WebhookRecord>();
   readonly deliveries = new Map<string, DeliveryRecord>();
@@ -17,27 +21,29 @@ export class InMemoryWebhookStore implements WebhookStore {
   #dk = (k: DeliveryKey) => `${k.tenantId}/${k.webhookId}/${k.id}`;
 
   async createWebhook(webhook: WebhookRecord): Promise<void> {
+    if (this.webhooks.has(this.#wk(webhook.tenantId, webhook.id))) throw new AlreadyExistsError();
     this.webhooks.set(this.#wk(webhook.tenantId, webhook.id), structuredClone(webhook));
   }
   async getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null> {
     return structuredClone(this.webhooks.get(this.#wk(tenantId, id)) ?? null);
   }
   async listWebhooks(tenantId: string): Promise<WebhookRecord[]> {
-    return [...this.webhooks.values()].filter((w) => w.tenantId === tenantId).map((w) => structuredClone(w));
+    return [...this.webhooks.values()]
+      .filter((w) => w.tenantId === tenantId)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1))
+      .map((w) => structuredClone(w));
   }
-  async replaceWebhook(webhook: WebhookRecord, expectedVersion: number): Promise<boolean> {
+  async replaceWebhook(webhook: WebhookRecord, expectedVersion: number): Promise<void> {
     const current = this.webhooks.get(this.#wk(webhook.tenantId, webhook.id));
-    if (current?.version !== expectedVersion) return false;
+    if (current?.version !== expectedVersion) throw new VersionConflictError();
     this.webhooks.set(this.#wk(webhook.tenantId, webhook.id), structuredClone(webhook));
-    return true;
   }
   async deleteWebhook(tenantId: string, id: string): Promise<boolean> {
     return this.webhooks.delete(this.#wk(tenantId, id));
   }
-  async createDelivery(delivery: DeliveryRecord): Promise<boolean> {
-    if (this.deliveries.has(this.#dk(delivery))) return false;
+  async createDelivery(delivery: DeliveryRecord): Promise<void> {
+    if (this.deliveries.has(this.#dk(delivery))) throw new AlreadyExistsError();
     this.deliveries.set(this.#dk(delivery), structuredClone(delivery));
-    return true;
   }
   async getDelivery(key: DeliveryKey): Promise<DeliveryRecord | null> {
     return structuredClone(this.deliveries.get(this.#dk(key)) ?? null);
@@ -48,15 +54,14 @@ export class InMemoryWebhookStore implements WebhookStore {
       .sort((a, b) => (a.id < b.id ? 1 : -1));
     return { deliveries: all.slice(0, page.limit).map((d) => structuredClone(d)), more: all.length > page.limit };
   }
-  async saveDelivery(delivery: DeliveryRecord, expectedVersion: number): Promise<boolean> {
-    if (this.deliveries.get(this.#dk(delivery))?.version !== expectedVersion) return false;
+  async saveDelivery(delivery: DeliveryRecord, expectedVersion: number): Promise<void> {
+    if (this.deliveries.get(this.#dk(delivery))?.version !== expectedVersion) throw new VersionConflictError();
     this.deliveries.set(this.#dk(delivery), structuredClone(delivery));
-    return true;
   }
-  async claimDelivery(key: DeliveryKey, expectedVersion: number, leaseUntil: string): Promise<DeliveryRecord | null> {
+  async claimDelivery(key: DeliveryKey, expectedVersion: number, leaseUntil: string): Promise<DeliveryRecord> {
     await Promise.resolve();
     const current = this.deliveries.get(this.#dk(key));
-    if (!current || current.status !== 'pending' || current.version !== expectedVersion) return null;
+    if (!current || current.status !== 'pending' || current.version !== expectedVersion) throw new VersionConflictError();
     const claimed = { ...current, version: expectedVersion + 1, nextAttemptAt: leaseUntil };
     this.deliveries.set(this.#dk(key), claimed);
     return structuredClone(claimed);

@@ -20,6 +20,7 @@ import { ContentLinks } from '../../domain/links.ts';
 import { WebhookDispatcher } from '../../domain/webhooks/dispatcher.ts';
 import { WebhookService } from '../../domain/webhooks/service.ts';
 import { dnsHostResolver, HttpWebhookSender } from '../http-webhook-sender.ts';
+import { logDispatch, reportError } from '../reporters.ts';
 import {
   deadLetterQueue,
   eventPublisher,
@@ -44,6 +45,7 @@ export function fileUploads(): FileUploads {
     store: fileStore(),
     index: fileIndex(),
     events: eventPublisher(),
+    reportError,
     images: imageProcessor(),
     fileRequests: fileRequestGate(),
   });
@@ -69,15 +71,15 @@ export function fileContent(): FileContent {
 }
 
 export function fileChanges(): FileChanges {
-  return new FileChanges({ store: fileStore(), index: fileIndex(), events: eventPublisher() });
+  return new FileChanges({ store: fileStore(), index: fileIndex(), events: eventPublisher(), reportError });
 }
 
 export function fileStates(): FileStates {
-  return new FileStates({ index: fileIndex(), events: eventPublisher() });
+  return new FileStates({ index: fileIndex(), events: eventPublisher(), reportError });
 }
 
 export function fileRemoval(): FileRemoval {
-  return new FileRemoval({ store: fileStore(), index: fileIndex(), events: eventPublisher() });
+  return new FileRemoval({ store: fileStore(), index: fileIndex(), events: eventPublisher(), reportError });
 }
 
 export function largeUploads(): LargeUploadsService {
@@ -86,6 +88,7 @@ export function largeUploads(): LargeUploadsService {
     index: fileIndex(),
     pending: pendingUploads(),
     events: eventPublisher(),
+    reportError,
     images: imageProcessor(),
     fileRequests: fileRequestGate(),
     allowedTypes: config().allowedTypes,
@@ -105,7 +108,7 @@ export async function fileRequestReads(): Promise<FileRequestReads> {
 }
 
 export function fileRequestChanges(): FileRequestChanges {
-  return new FileRequestChanges({ store: fileRequestStore(), events: eventPublisher() });
+  return new FileRequestChanges({ store: fileRequestStore(), events: eventPublisher(), reportError });
 }
 
 export async function webhooks(): Promise<WebhookService> {
@@ -126,5 +129,6 @@ export function webhookDispatcher(): WebhookDispatcher {
     deadLetters: deadLetterQueue(),
     retryDelaysSeconds: settings.retryDelaysSeconds,
     timeoutSeconds: settings.timeoutSeconds,
+    log: logDispatch,
   });
 }

@@ -2,7 +2,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, ForbiddenError, type FieldIssue } from '../errors.ts';
 import type { Caller } from '../file.ts';
-import { AlreadyExistsError, VersionConflictError, type DomainEvent, type EventPublisher } from '../ports.ts';
+import { retryOnConflict } from '../optimistic-writes.ts';
+import { AlreadyExistsError, type DomainEvent, type EventPublisher } from '../ports.ts';
 import { publishAfterCommit, type ErrorReporter } from '../publishing.ts';
 import { parseOrThrow } from '../validation.ts';
 import { assertMayChange, canCreateFileRequest, visibleFileRequest } from './policy.ts';
@@ -14,11 +15,9 @@ export interface FileRequestChangesDeps {
   store: FileRequestStore;
   events: EventPublisher;
   now?: () => Date;
-  /** Where failures that must not fail the request are reported (ids and types only). Default: stderr. */
+  /** Where failures that must not fail the request are reported (ids and types only). Default: nowhere. */
   reportError?: ErrorReporter;
 }
-
-const MAX_WRITE_ATTEMPTS = 3;
 
 export class FileRequestChanges {
   readonly #d: FileRequestChangesDeps;
@@ -72,31 +71,31 @@ export class FileRequestChanges {
    * Added files bump the version too, so a concurrent upload makes this re-read rather than drop its ids.
    */
   async updateFileRequest(caller: Caller, id: string, input: unknown): Promise<FileRequestRecord> {
-    let current = await visibleFileRequest(this.#d.store, caller, id);
+    const first = await visibleFileRequest(this.#d.store, caller, id);
     const patch = parseOrThrow(PatchFileRequestBody, input);
-    for (let attempt = 1; ; attempt++) {
-      assertMayChange(caller, current, patch);
-      const status = patch.status ?? current.status;
-      const message = patch.message ?? current.message;
-      if (status === current.status && message === current.message) return current;
-      const next: FileRequestRecord = {
-        ...current,
-        status,
-        message,
-        version: current.version + 1,
-        updatedAt: this.#now().toISOString(),
-      };
-      try {
+    const { next, written } = await retryOnConflict(
+      () => visibleFileRequest(this.#d.store, caller, id),
+      async (current) => {
+        assertMayChange(caller, current, patch);
+        const status = patch.status ?? current.status;
+        const message = patch.message ?? current.message;
+        if (status === current.status && message === current.message) return { next: current, written: false };
+        const next: FileRequestRecord = {
+          ...current,
+          status,
+          message,
+          version: current.version + 1,
+          updatedAt: this.#now().toISOString(),
+        };
         await this.#d.store.replace(next, current.version);
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-        if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError('The file request is being changed by another request; try again');
-        current = await visibleFileRequest(this.#d.store, caller, id);
-        continue;
-      }
+        return { next, written: true };
+      },
+      { current: first, onExhausted: () => new ConflictError('The file request is being changed by another request; try again') },
+    );
+    if (written) {
       await this.#publish([{ type: 'file-request.updated', tenantId: next.tenantId, data: fileRequestEventData(next) }]);
-      return next;
     }
+    return next;
   }
 
   #publish(events: DomainEvent[]): Promise<void> {

@@ -1,12 +1,11 @@
 /** Reading file requests: one (`GET /v1/file-requests/{id}`) or a page (`GET /v1/file-requests`). */
-import { createHash } from 'node:crypto';
-import { ValidationError } from '../errors.ts';
+import { cursorFingerprint, openCursor, sealCursor } from '../cursors.ts';
 import type { Caller } from '../file.ts';
 import type { Sealer } from '../sealing.ts';
 import { visibleFileRequest } from './policy.ts';
 import type { FileRequestListPlan, FileRequestStore } from './ports.ts';
 import type { FileRequestRecord } from './record.ts';
-import { FILE_REQUEST_STATUSES, type ListFileRequestsQuery } from './schemas.ts';
+import { FILE_REQUEST_STATUSES, type ListFileRequestsRequest as ListFileRequestsQuery } from './schemas.ts';
 
 export interface FileRequestReadsDeps {
   store: FileRequestStore;
@@ -29,27 +28,15 @@ export class FileRequestReads {
     query: ListFileRequestsQuery,
   ): Promise<{ fileRequests: FileRequestRecord[]; nextCursor: string | null }> {
     const fingerprint = listFingerprint(caller, query);
-    let after: string | undefined;
-    if (query.cursor !== undefined) {
-      const opened = this.#d.sealer.open('list-cursor', query.cursor, fingerprint) as { a?: unknown } | undefined;
-      if (!opened || typeof opened.a !== 'string') {
-        throw new ValidationError([{ path: 'cursor', message: 'is not a cursor of this query' }]);
-      }
-      after = opened.a;
-    }
+    const after = openCursor(this.#d.sealer, query.cursor, fingerprint);
     const page = await this.#d.store.list({ ...fileRequestListPlan(caller, query), after });
-    return {
-      fileRequests: page.fileRequests,
-      nextCursor: page.nextAfter === null ? null : this.#d.sealer.seal('list-cursor', { a: page.nextAfter }, fingerprint),
-    };
+    return { fileRequests: page.fileRequests, nextCursor: sealCursor(this.#d.sealer, page.nextAfter, fingerprint) };
   }
 }
 
 /** A cursor only continues the query that made it (same caller and filters), and never a files cursor. */
 function listFingerprint(caller: Caller, q: ListFileRequestsQuery): string {
-  return createHash('sha256')
-    .update(JSON.stringify(['file-requests', caller.tenantId, caller.sub, caller.role, q.ownerId ?? null, q.status ?? null]))
-    .digest('base64url');
+  return cursorFingerprint(['file-requests', caller.tenantId, caller.sub, caller.role, q.ownerId ?? null, q.status ?? null]);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** The stored file request, its resource and its event data. */
 import type { Category, EntityRef, Role } from '../schemas.ts';
-import type { FileRequestResource, FileRequestStatus } from './schemas.ts';
+import type { FileRequestStatus, FileRequestView as FileRequestResource } from './schemas.ts';
 
 export interface FileRequestRecord {
   id: string;

@@ -1,6 +1,10 @@
-/** What a valid file request is: its statuses, limits and the bodies that create and change one. */
+/**
+ * What a valid file request is: its statuses, limits and the bodies that create and change one; the shapes
+ * the file-request use cases take and give.
+ */
 import * as z from 'zod';
-import { CATEGORIES, Category, CreatedBy, EntityRef, PageCursor, PageLimit, Uuid, UserId } from '../schemas.ts';
+import { CATEGORIES, Category, EntityRef, UserId } from '../schemas.ts';
+import type { FileRequestRecord } from './record.ts';
 
 export const FILE_REQUEST_STATUSES = ['open', 'fulfilled', 'cancelled'] as const;
 export const FileRequestStatus = z.enum(FILE_REQUEST_STATUSES);
@@ -63,36 +67,18 @@ export const PatchFileRequestBody = z
   .meta({ id: 'PatchFileRequestBody' });
 export type PatchFileRequestBody = z.infer<typeof PatchFileRequestBody>;
 
-export const ListFileRequestsQuery = z
-  .object({
-    ownerId: UserId.optional(),
-    status: FileRequestStatus.optional(),
-    limit: PageLimit,
-    cursor: PageCursor,
-  })
-  .strict();
-export type ListFileRequestsQuery = z.infer<typeof ListFileRequestsQuery>;
+/**
+ * What `listFileRequests` is asked, already validated. Its query string is an HTTP format
+ * (shared/http/formats/file-requests.ts `ListFileRequestsQuery`), which must produce this shape.
+ */
+export interface ListFileRequestsRequest {
+  ownerId?: string;
+  status?: FileRequestStatus;
+  /** 1–100. */
+  limit: number;
+  /** Opaque, from the previous page of the same query. */
+  cursor?: string;
+}
 
-export const FileRequestResource = z
-  .object({
-    id: Uuid,
-    tenantId: z.string(),
-    ownerId: z.string(),
-    requestedBy: CreatedBy,
-    message: z.string(),
-    categories: z.array(Category),
-    entity: EntityRef.nullable(),
-    dueAt: z.string().nullable(),
-    status: FileRequestStatus,
-    fileIds: z.array(z.string()).meta({ description: 'Files uploaded for this request, oldest first.' }),
-    fileCount: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'FileRequest' });
-export type FileRequestResource = z.infer<typeof FileRequestResource>;
-
-export const FileRequestList = z
-  .object({ fileRequests: z.array(FileRequestResource), nextCursor: z.string().nullable() })
-  .meta({ id: 'FileRequestList' });
-
+/** A file request as answered: the stored record without its version. The HTTP FileRequest resource describes it. */
+export type FileRequestView = Omit<FileRequestRecord, 'version'>;

@@ -5,8 +5,9 @@
 import { ConflictError, ForbiddenError, PreconditionFailedError } from '../errors.ts';
 import { contentKey, etagOf, extensionOf, type Caller, type FileRecord } from '../file.ts';
 import { canModify } from '../policy.ts';
-import { VersionConflictError, type DomainEvent, type EventPublisher, type FileIndex, type FileStore } from '../ports.ts';
-import { publishAfterCommit, reportToStderr, type ErrorReporter } from '../publishing.ts';
+import { retryOnConflict } from '../optimistic-writes.ts';
+import type { DomainEvent, EventPublisher, FileIndex, FileStore } from '../ports.ts';
+import { afterCommit, publishAfterCommit, type ErrorReporter } from '../publishing.ts';
 import type { PatchFileBody } from '../schemas.ts';
 import { fileEventData } from './file-events.ts';
 import { visibleFile, type Clock } from './lookup.ts';
@@ -16,11 +17,12 @@ export interface FileChangesDeps extends Clock {
   store: FileStore;
   index: FileIndex;
   events: EventPublisher;
-  /** Where failures that must not fail the request are reported (ids and types only). Default: stderr. */
+  /** Where failures that must not fail the request are reported (ids and types only). Default: nowhere. */
   reportError?: ErrorReporter;
 }
 
-const MAX_WRITE_ATTEMPTS = 3;
+/** Copies a stored name follows before it gives up on renames still landing. */
+const MAX_NAME_SYNCS = 3;
 
 export class FileChanges {
   readonly #d: FileChangesDeps;
@@ -32,62 +34,50 @@ export class FileChanges {
   }
 
   async updateFile(caller: Caller, id: string, patch: PatchFileBody, ifMatch?: string): Promise<FileRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.#visible(caller, id);
-      if (!canModify(caller, current)) throw new ForbiddenError('You may not change this file');
-      if (ifMatch !== undefined && !etagMatches(ifMatch, current)) throw new PreconditionFailedError();
-
-      const next: FileRecord = {
-        ...current,
-        description: patch.description !== undefined ? patch.description : current.description,
-        originalName: patch.originalName ?? current.originalName,
-        extension: patch.originalName !== undefined ? extensionOf(patch.originalName) : current.extension,
-        category: patch.category ?? current.category,
-        recordType: patch.recordType !== undefined ? patch.recordType : current.recordType,
-        entity: patch.entity !== undefined ? patch.entity : current.entity,
-        sharedWith: patch.sharedWith ?? current.sharedWith,
-        version: current.version + 1,
-        updatedAt: this.#now().toISOString(),
-      };
-      const renamed = next.originalName !== current.originalName;
-      // The stored object's Content-Disposition (served by storage redirects) gets the new name first, by a
-      // server-side copy onto itself: if that fails nothing has changed and a retry starts over. If the
-      // metadata write then fails, the object is given back the name the metadata holds.
-      if (renamed) await this.#storeName(next, next.originalName);
-      try {
-        await this.#d.index.replace(next, current.version);
-      } catch (error) {
-        if (renamed) await this.#syncStoredName(next).catch(() => undefined);
-        if (!(error instanceof VersionConflictError)) throw error;
-        if (ifMatch !== undefined) throw new PreconditionFailedError();
-        if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError('The file is being changed by another request; try again');
-        continue;
-      }
-      // A concurrent rename may have copied its name after ours: converge on what the metadata says.
-      if (renamed) await this.#syncStoredName(next);
-      if (renamed || patch.sharedWith !== undefined) await this.#syncShares(next, current.sharedWith);
-      await this.#publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
-      return next;
-    }
-  }
-
-  /**
-   * Share markers follow a committed change; the record is the truth (listing re-checks `sharedWith`), so a
-   * marker write that keeps failing is reported rather than turning the saved change into an error.
-   */
-  async #syncShares(file: FileRecord, previouslySharedWith: readonly string[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#d.index.syncShares(file, previouslySharedWith);
-        return;
-      } catch (error) {
-        if (attempt >= MAX_WRITE_ATTEMPTS) {
-          (this.#d.reportError ?? reportToStderr)('share markers not written', error, { fileId: file.id });
-          return;
+    const { current, next, renamed } = await retryOnConflict(
+      () => this.#visible(caller, id),
+      async (current) => {
+        if (!canModify(caller, current)) throw new ForbiddenError('You may not change this file');
+        if (ifMatch !== undefined && !etagMatches(ifMatch, current)) throw new PreconditionFailedError();
+        const next: FileRecord = {
+          ...current,
+          description: patch.description !== undefined ? patch.description : current.description,
+          originalName: patch.originalName ?? current.originalName,
+          extension: patch.originalName !== undefined ? extensionOf(patch.originalName) : current.extension,
+          category: patch.category ?? current.category,
+          recordType: patch.recordType !== undefined ? patch.recordType : current.recordType,
+          entity: patch.entity !== undefined ? patch.entity : current.entity,
+          sharedWith: patch.sharedWith ?? current.sharedWith,
+          version: current.version + 1,
+          updatedAt: this.#now().toISOString(),
+        };
+        const renamed = next.originalName !== current.originalName;
+        // The stored object's Content-Disposition (served by storage redirects) gets the new name first, by a
+        // server-side copy onto itself: if that fails nothing has changed and a retry starts over. If the
+        // metadata write then fails, the object is given back the name the metadata holds.
+        if (renamed) await this.#storeName(next, next.originalName);
+        try {
+          await this.#d.index.replace(next, current.version);
+        } catch (error) {
+          if (renamed) await this.#syncStoredName(next).catch(() => undefined);
+          throw error;
         }
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
+        return { current, next, renamed };
+      },
+      // A conditional request (If-Match) gets one round: once another change lands, its precondition fails.
+      ifMatch !== undefined
+        ? { attempts: 1, onExhausted: () => new PreconditionFailedError() }
+        : { onExhausted: () => new ConflictError('The file is being changed by another request; try again') },
+    );
+    // A concurrent rename may have copied its name after ours: converge on what the metadata says.
+    if (renamed) await this.#syncStoredName(next);
+    if (renamed || patch.sharedWith !== undefined) {
+      // The record is the truth (listing re-checks `sharedWith`): markers that cannot be written are reported.
+      const syncShares = () => this.#d.index.syncShares(next, current.sharedWith);
+      await afterCommit(syncShares, 'share markers not written', { fileId: next.id }, this.#d.reportError);
     }
+    await this.#publish([{ type: 'file.updated', tenantId: next.tenantId, data: fileEventData(next) }]);
+    return next;
   }
 
   async #storeName(file: FileRecord, name: string): Promise<void> {
@@ -101,7 +91,7 @@ export class FileChanges {
   /** Makes the stored name follow the metadata's, redoing the copy while concurrent renames land. */
   async #syncStoredName(file: FileRecord): Promise<void> {
     let copied = file.originalName;
-    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
+    for (let i = 0; i < MAX_NAME_SYNCS; i++) {
       const latest = await this.#d.index.get(file.tenantId, file.id);
       if (!latest || latest.originalName === copied) return;
       copied = latest.originalName;

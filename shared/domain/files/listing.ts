@@ -2,11 +2,10 @@
  * Listing files (`GET /v1/files`): which index partitions answer a query, and cursors that only continue the
  * query that made them.
  */
-import { createHash } from 'node:crypto';
-import { ValidationError } from '../errors.ts';
+import { cursorFingerprint, openCursor, sealCursor } from '../cursors.ts';
 import { toFileResource, type Caller } from '../file.ts';
 import type { FileIndex, ListPlan, ListSource } from '../ports.ts';
-import type { FileResource, ListQuery } from '../schemas.ts';
+import type { FileView as FileResource, ListFilesRequest as ListQuery } from '../schemas.ts';
 import type { Sealer } from '../sealing.ts';
 import type { Clock } from './lookup.ts';
 
@@ -26,18 +25,11 @@ export class FileListing {
 
   async listFiles(caller: Caller, query: ListQuery): Promise<{ files: FileResource[]; nextCursor: string | null }> {
     const fingerprint = listFingerprint(caller, query);
-    let after: string | undefined;
-    if (query.cursor !== undefined) {
-      const opened = this.#d.sealer.open('list-cursor', query.cursor, fingerprint) as { a?: unknown } | undefined;
-      if (!opened || typeof opened.a !== 'string') {
-        throw new ValidationError([{ path: 'cursor', message: 'is not a cursor of this query' }]);
-      }
-      after = opened.a;
-    }
+    const after = openCursor(this.#d.sealer, query.cursor, fingerprint);
     const page = await this.#d.index.list({ ...listPlan(caller, query), after, now: this.#now().toISOString() });
     return {
       files: page.files.map((f) => toFileResource(f, caller)),
-      nextCursor: page.nextAfter === null ? null : this.#d.sealer.seal('list-cursor', { a: page.nextAfter }, fingerprint),
+      nextCursor: sealCursor(this.#d.sealer, page.nextAfter, fingerprint),
     };
   }
 }
@@ -45,9 +37,7 @@ export class FileListing {
 /** A cursor only continues the query that made it (same caller, filters and order). */
 function listFingerprint(caller: Caller, q: ListQuery): string {
   const { cursor: _cursor, limit: _limit, ...rest } = q;
-  return createHash('sha256')
-    .update(JSON.stringify([caller.tenantId, caller.sub, caller.role, Object.entries(rest).sort()]))
-    .digest('base64url');
+  return cursorFingerprint([caller.tenantId, caller.sub, caller.role, Object.entries(rest).sort()]);
 }
 
 /** Chooses the index partitions to read: one index Query per partition, the rest are filters. */

@@ -1,8 +1,9 @@
 /** Archive (soft delete, `DELETE /v1/files/{id}`) and restore (`POST /v1/files/{id}/restore`). */
-import { ForbiddenError } from '../errors.ts';
+import { ConflictError, ForbiddenError } from '../errors.ts';
 import type { Caller, FileRecord } from '../file.ts';
 import { canArchive, canRestore } from '../policy.ts';
-import { VersionConflictError, type DomainEvent, type EventPublisher, type FileIndex } from '../ports.ts';
+import { retryOnConflict } from '../optimistic-writes.ts';
+import type { DomainEvent, EventPublisher, FileIndex } from '../ports.ts';
 import { publishAfterCommit, type ErrorReporter } from '../publishing.ts';
 import { fileEventData } from './file-events.ts';
 import { visibleFile, type Clock } from './lookup.ts';
@@ -12,8 +13,6 @@ export interface FileStatesDeps extends Clock {
   events: EventPublisher;
   reportError?: ErrorReporter;
 }
-
-const MAX_WRITE_ATTEMPTS = 3;
 
 export class FileStates {
   readonly #d: FileStatesDeps;
@@ -34,24 +33,25 @@ export class FileStates {
   }
 
   async #setState(caller: Caller, id: string, state: 'active' | 'archived'): Promise<FileRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.#visible(caller, id);
-      if (state === 'archived' && !canArchive(caller, { ...current, state: 'active' })) {
-        throw new ForbiddenError('You may not archive this file');
-      }
-      if (state === 'active' && !canRestore(caller)) throw new ForbiddenError('Your role may not restore files');
-      if (current.state === state) return current;
-      const next: FileRecord = { ...current, state, version: current.version + 1, updatedAt: this.#now().toISOString() };
-      try {
+    const { next, written } = await retryOnConflict(
+      () => this.#visible(caller, id),
+      async (current) => {
+        if (state === 'archived' && !canArchive(caller, { ...current, state: 'active' })) {
+          throw new ForbiddenError('You may not archive this file');
+        }
+        if (state === 'active' && !canRestore(caller)) throw new ForbiddenError('Your role may not restore files');
+        if (current.state === state) return { next: current, written: false };
+        const next: FileRecord = { ...current, state, version: current.version + 1, updatedAt: this.#now().toISOString() };
         await this.#d.index.replace(next, current.version);
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-        continue;
-      }
+        return { next, written: true };
+      },
+      { onExhausted: () => new ConflictError('The file is being changed by another request; try again') },
+    );
+    if (written) {
       const type = state === 'archived' ? 'file.archived' : 'file.restored';
       await this.#publish([{ type, tenantId: next.tenantId, data: fileEventData(next) }]);
-      return next;
     }
+    return next;
   }
 
   #publish(events: DomainEvent[]): Promise<void> {

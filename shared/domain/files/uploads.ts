@@ -19,7 +19,7 @@ import {
 } from '../ports.ts';
 import { publishAfterCommit, type ErrorReporter } from '../publishing.ts';
 import type { Category, EntityRef, RecordType } from '../schemas.ts';
-import { fileEventData } from './file-events.ts';
+import { uploadEvents } from './file-events.ts';
 import { liveFile, type Clock } from './lookup.ts';
 import { dispositionFor, expiryTags, servedContentType } from './stored-object.ts';
 
@@ -49,7 +49,7 @@ export interface FileUploadsDeps extends Clock {
   events: EventPublisher;
   images: ImageProcessor;
   fileRequests: FileRequestGate;
-  /** Where failures that must not fail the request are reported (ids and types only). Default: stderr. */
+  /** Where failures that must not fail the request are reported (ids and types only). Default: nowhere. */
   reportError?: ErrorReporter;
 }
 
@@ -121,16 +121,7 @@ export class FileUploads {
         throw error;
       }
     }
-    await this.#publish([
-      ...records.map((r) => ({ type: 'file.created', tenantId: r.tenantId, data: fileEventData(r) })),
-      ...(requestId !== undefined
-        ? [{
-            type: 'file-request.files.updated',
-            tenantId: caller.tenantId,
-            data: { fileRequestId: requestId, ownerId, fileIds: records.map((r) => r.id), fileCount },
-          }]
-        : []),
-    ]);
+    await this.#publish(uploadEvents(records, fileCount));
     return records;
   }
 

@@ -28,6 +28,7 @@ export interface PendingUpload {
 
 /** Pending uploads (DynamoDB: an item next to the id's claim, removed by TTL). */
 export interface PendingUploadStore {
+  /** Throws AlreadyExistsError when the id holds a pending upload already. */
   put(upload: PendingUpload): Promise<void>;
   /** The pending upload, or null (also once it has expired, even if TTL has not removed it yet). */
   get(tenantId: string, id: string, now: Date): Promise<PendingUpload | null>;

@@ -12,14 +12,14 @@
 import { v7 as uuidv7 } from 'uuid';
 import { detectContentType } from '../content-type.ts';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError, type AppError } from '../errors.ts';
-import { contentKey, extensionOf, isExpired, type Caller, type FileRecord } from '../file.ts';
-import { fileEventData } from '../files/file-events.ts';
+import { contentKey, extensionOf, type Caller, type FileRecord } from '../file.ts';
+import { uploadEvents } from '../files/file-events.ts';
+import { liveFile } from '../files/lookup.ts';
 import { dispositionFor, expiryTags, servedContentType } from '../files/stored-object.ts';
 import { isImageMime, type ImageProcessor } from '../images.ts';
 import { assertVisible, resolveOwner } from '../policy.ts';
 import {
   VersionConflictError,
-  type DomainEvent,
   type EventPublisher,
   type FileIndex,
   type FileRequestGate,
@@ -234,15 +234,7 @@ export class LargeUploadsService {
     await pendingStore.remove(record.tenantId, record.id).catch((error: unknown) =>
       (this.#d.reportError ?? (() => undefined))('pending upload removal failed', error, { fileId: record.id }),
     );
-    const events: DomainEvent[] = [{ type: 'file.created', tenantId: record.tenantId, data: fileEventData(record) }];
-    if (record.fileRequestId !== null) {
-      events.push({
-        type: 'file-request.files.updated',
-        tenantId: record.tenantId,
-        data: { fileRequestId: record.fileRequestId, ownerId: record.ownerId, fileIds: [record.id], fileCount },
-      });
-    }
-    await publishAfterCommit(this.#d.events, events, this.#d.reportError);
+    await publishAfterCommit(this.#d.events, uploadEvents([record], fileCount), this.#d.reportError);
     return record;
   }
 
@@ -258,8 +250,7 @@ export class LargeUploadsService {
     throw error as AppError;
   }
 
-  async #live(tenantId: string, id: string): Promise<FileRecord | null> {
-    const file = await this.#d.index.get(tenantId, id);
-    return file && !isExpired(file, this.#now()) ? file : null;
+  #live(tenantId: string, id: string): Promise<FileRecord | null> {
+    return liveFile(this.#d.index, tenantId, id, this.#now());
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { BusEventDetail } from '../bus-event.ts';
 import { mapLimit } from '../map-limit.ts';
+import { unlessRaced } from '../optimistic-writes.ts';
 import { afterAttempt } from './delivery-rules.ts';
 import { isWebhookEventType, wantsEvent } from './event-types.ts';
 import type { DeadLetterQueue, WebhookSender, WebhookStore } from './ports.ts';
@@ -26,7 +27,7 @@ export interface DispatcherDeps {
   /** Due deliveries one poll reads at most. @default 500 */
   pollLimit?: number;
   now?: () => Date;
-  /** One JSON line per notable event; ids and counts only. */
+  /** Notable events, ids and counts only; the wiring logs them. Default: nowhere. */
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -75,7 +76,7 @@ export class WebhookDispatcher {
   constructor(deps: DispatcherDeps) {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
-    this.#log = deps.log ?? ((entry) => console.error(JSON.stringify(entry)));
+    this.#log = deps.log ?? (() => undefined);
   }
 
   /**
@@ -111,7 +112,11 @@ export class WebhookDispatcher {
         updatedAt: now.toISOString(),
         version: 1,
       };
-      return (await this.#d.store.createDelivery(delivery)) ? { webhook, delivery } : null;
+      // A redelivered event finds its records made already (AlreadyExistsError): only the missing ones are new.
+      return unlessRaced(async () => {
+        await this.#d.store.createDelivery(delivery);
+        return { webhook, delivery };
+      });
     });
     const fresh = created.filter((c) => c !== null);
     summary.created = fresh.length;
@@ -190,8 +195,18 @@ export class WebhookDispatcher {
     return options.remainingMs === undefined || options.remainingMs() > (this.#d.timeoutSeconds + 5) * 1000;
   }
 
+  /** The delivery, leased to this run; null when someone else changed it first. */
+  #claim(due: DueDelivery): Promise<DeliveryRecord | null> {
+    return unlessRaced(() => this.#d.store.claimDelivery(due, due.version, this.#leaseFrom(this.#now())));
+  }
+
+  /** Whether the outcome was saved; false when the delivery changed since it was claimed. */
+  async #save(next: DeliveryRecord, claimedVersion: number): Promise<boolean> {
+    return (await unlessRaced(() => this.#d.store.saveDelivery(next, claimedVersion).then(() => true))) ?? false;
+  }
+
   async #claimAndAttempt(webhook: WebhookRecord, due: DueDelivery): Promise<Handled> {
-    const claimed = await this.#d.store.claimDelivery(due, due.version, this.#leaseFrom(this.#now()));
+    const claimed = await this.#claim(due);
     if (!claimed) return DEFERRED;
 
     const startedAt = this.#now();
@@ -202,7 +217,7 @@ export class WebhookDispatcher {
     });
     const next = afterAttempt(claimed, result, this.#now(), this.#d.retryDelaysSeconds);
     const unreachable = !result.ok && result.transport;
-    if (!(await this.#d.store.saveDelivery(next, claimed.version))) {
+    if (!(await this.#save(next, claimed.version))) {
       // Changed during the attempt (a manual retry): that change wins and the poller sends it again.
       this.#log({ level: 'WARN', message: 'webhook delivery changed during its attempt', deliveryId: next.id, webhookId: next.webhookId });
       return { outcome: 'deferred', attempted: true, unreachable };
@@ -213,7 +228,7 @@ export class WebhookDispatcher {
 
   /** A pending delivery whose webhook is gone or inactive: failed without an attempt (dead-lettered if inactive). */
   async #abandon(due: DueDelivery, reason: string, deadLetter: boolean): Promise<Handled> {
-    const claimed = await this.#d.store.claimDelivery(due, due.version, this.#leaseFrom(this.#now()));
+    const claimed = await this.#claim(due);
     if (!claimed) return DEFERRED;
     const next: DeliveryRecord = {
       ...claimed,
@@ -223,7 +238,7 @@ export class WebhookDispatcher {
       updatedAt: this.#now().toISOString(),
       version: claimed.version + 1,
     };
-    if (!(await this.#d.store.saveDelivery(next, claimed.version))) return DEFERRED;
+    if (!(await this.#save(next, claimed.version))) return DEFERRED;
     if (deadLetter) await this.#deadLetter(next);
     return { outcome: 'failed', attempted: false, unreachable: false };
   }

@@ -4,8 +4,10 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type * as z from 'zod';
+import { cursorFingerprint, openCursor, sealCursor } from '../cursors.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Caller } from '../file.ts';
+import { retryOnConflict } from '../optimistic-writes.ts';
 import type { Sealer } from '../sealing.ts';
 import { zodIssues } from '../validation.ts';
 import { CreateWebhookBody, PatchWebhookBody } from './bodies.ts';
@@ -34,8 +36,6 @@ export interface WebhookServiceDeps {
   allowPrivateTargets: boolean;
   now?: () => Date;
 }
-
-const MAX_WRITE_ATTEMPTS = 3;
 
 /** Registrations and their deliveries, for admins and services of the caller's tenant. */
 export class WebhookService {
@@ -85,20 +85,23 @@ export class WebhookService {
   async updateWebhook(caller: Caller, id: string, input: unknown): Promise<WebhookRecord> {
     assertManagesWebhooks(caller);
     const patch = await this.#parse(PatchWebhookBody, input);
-    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
-      const current = await this.#webhook(caller, id);
-      const next: WebhookRecord = {
-        ...current,
-        url: patch.url ?? current.url,
-        events: patch.events ? [...patch.events] : current.events,
-        active: patch.active ?? current.active,
-        description: patch.description === undefined ? current.description : patch.description,
-        updatedAt: this.#now().toISOString(),
-        version: current.version + 1,
-      };
-      if (await this.#d.store.replaceWebhook(next, current.version)) return next;
-    }
-    throw new ConflictError('The webhook changed while it was being updated; try again');
+    return retryOnConflict(
+      () => this.#webhook(caller, id),
+      async (current) => {
+        const next: WebhookRecord = {
+          ...current,
+          url: patch.url ?? current.url,
+          events: patch.events ? [...patch.events] : current.events,
+          active: patch.active ?? current.active,
+          description: patch.description === undefined ? current.description : patch.description,
+          updatedAt: this.#now().toISOString(),
+          version: current.version + 1,
+        };
+        await this.#d.store.replaceWebhook(next, current.version);
+        return next;
+      },
+      { onExhausted: () => new ConflictError('The webhook changed while it was being updated; try again') },
+    );
   }
 
   async deleteWebhook(caller: Caller, id: string): Promise<void> {
@@ -114,19 +117,12 @@ export class WebhookService {
   ): Promise<{ deliveries: DeliveryRecord[]; nextCursor: string | null }> {
     assertManagesWebhooks(caller);
     await this.#webhook(caller, webhookId);
-    const context = `webhook-deliveries:${caller.tenantId}:${webhookId}`;
-    let before: string | undefined;
-    if (query.cursor !== undefined) {
-      const opened = this.#d.sealer.open('list-cursor', query.cursor, context) as { b?: unknown } | undefined;
-      if (typeof opened?.b !== 'string') throw new ValidationError([{ path: 'cursor', message: 'is not a cursor of this list' }]);
-      before = opened.b;
-    }
+    const fingerprint = cursorFingerprint(['webhook-deliveries', caller.tenantId, webhookId]);
+    const before = openCursor(this.#d.sealer, query.cursor, fingerprint);
     const page = await this.#d.store.listDeliveries(caller.tenantId, webhookId, { limit: query.limit, before });
     const last = page.deliveries.at(-1);
-    return {
-      deliveries: page.deliveries,
-      nextCursor: page.more && last ? this.#d.sealer.seal('list-cursor', { b: last.id }, context) : null,
-    };
+    const nextCursor = sealCursor(this.#d.sealer, page.more && last ? last.id : null, fingerprint);
+    return { deliveries: page.deliveries, nextCursor };
   }
 
   /**
@@ -139,21 +135,27 @@ export class WebhookService {
     if (!webhook.active) {
       throw new ValidationError([{ path: 'active', message: 'the webhook is inactive; activate it before retrying deliveries' }]);
     }
-    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
-      const current = await this.#d.store.getDelivery({ tenantId: caller.tenantId, webhookId, id: deliveryId });
-      if (!current) throw new NotFoundError('Delivery not found');
-      const now = this.#now().toISOString();
-      const next: DeliveryRecord = {
-        ...current,
-        status: 'pending',
-        budgetStart: current.attempts,
-        nextAttemptAt: now,
-        updatedAt: now,
-        version: current.version + 1,
-      };
-      if (await this.#d.store.saveDelivery(next, current.version)) return next;
-    }
-    throw new ConflictError('The delivery changed while it was being retried; try again');
+    return retryOnConflict(
+      async () => {
+        const current = await this.#d.store.getDelivery({ tenantId: caller.tenantId, webhookId, id: deliveryId });
+        if (!current) throw new NotFoundError('Delivery not found');
+        return current;
+      },
+      async (current) => {
+        const now = this.#now().toISOString();
+        const next: DeliveryRecord = {
+          ...current,
+          status: 'pending',
+          budgetStart: current.attempts,
+          nextAttemptAt: now,
+          updatedAt: now,
+          version: current.version + 1,
+        };
+        await this.#d.store.saveDelivery(next, current.version);
+        return next;
+      },
+      { onExhausted: () => new ConflictError('The delivery changed while it was being retried; try again') },
+    );
   }
 
   async #webhook(caller: Caller, id: string): Promise<WebhookRecord> {

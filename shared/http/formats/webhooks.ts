@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks/event-types.ts';
 import { DELIVERY_STATUSES, type DeliveryRecord, type WebhookRecord } from '../../domain/webhooks/records.ts';
-import { PageCursor, PageLimit } from '../../domain/schemas.ts';
+import { PageCursor, PageLimit } from './pages.ts';
 
 export const WebhookResource = z
   .object({

@@ -67,7 +67,8 @@ describe('writes', () => {
     mock.on(PutCommand).rejects(conditionFailed());
     await expect(index.replace({ ...record, version: 3 }, 2)).rejects.toBeInstanceOf(VersionConflictError);
     const input = mock.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(input.ConditionExpression).toBe('version = :v');
+    expect(input.ConditionExpression).toBe('#version = :v');
+    expect(input.ExpressionAttributeNames).toEqual({ '#version': 'version' });
     expect(input.ExpressionAttributeValues).toEqual({ ':v': 2 });
   });
 

@@ -7,15 +7,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type AppError } from '../../../shared/domain/errors.ts';
 import type { Caller } from '../../../shared/domain/file.ts';
 import { assertMayChange, canCreateFileRequest, canSeeFileRequest } from '../../../shared/domain/file-requests/policy.ts';
-import type { FileRequestListPlan, FileRequestPage, FileRequestStore } from '../../../shared/domain/file-requests/ports.ts';
 import { fileRequestListPlan } from '../../../shared/domain/file-requests/reads.ts';
 import { toFileRequestResource, type FileRequestRecord } from '../../../shared/domain/file-requests/record.ts';
-import { CreateFileRequestBody, ListFileRequestsQuery, MAX_FILES_PER_FILE_REQUEST, PatchFileRequestBody, type FileRequestStatus } from '../../../shared/domain/file-requests/schemas.ts';
+import { CreateFileRequestBody, MAX_FILES_PER_FILE_REQUEST, PatchFileRequestBody, type FileRequestStatus } from '../../../shared/domain/file-requests/schemas.ts';
+import { ListFileRequestsQuery } from '../../../shared/http/formats/file-requests.ts';
 import { fileRequestUseCases, type FileRequestUseCases } from '../../support/file-request-use-cases.ts';
 import type { NewFile } from '../../../shared/domain/files/uploads.ts';
 import { fileUseCases, type FileUseCases } from '../../support/file-use-cases.ts';
 import { ContentLinks } from '../../../shared/domain/links.ts';
-import { AlreadyExistsError, VersionConflictError } from '../../../shared/domain/ports.ts';
 import { Sealer } from '../../../shared/domain/sealing.ts';
 import {
   InMemoryFileIndex,
@@ -24,72 +23,10 @@ import {
   RecordingPublisher,
   UnusedThumbnailer,
 } from '../../support/in-memory-ports.ts';
+import { InMemoryFileRequestStore } from '../../support/in-memory-file-request-store.ts';
 
-// ---------------------------------------------------------------------------------------------------------
-// An in-memory FileRequestStore with the port's semantics (conditional writes, newest-first pages)
-
+/** Keys of the in-memory store's records (tenant and id), for tests that reach into it. */
 const keyOf = (tenantId: string, id: string) => `${tenantId}/${id}`;
-const sortValue = (r: Pick<FileRequestRecord, 'createdAt' | 'id'>) => `${r.createdAt}\u0001${r.id}`;
-
-class InMemoryFileRequestStore implements FileRequestStore {
-  readonly records = new Map<string, FileRequestRecord>();
-  readonly plans: FileRequestListPlan[] = [];
-  /** Runs before each `replace` is applied, e.g. to simulate a concurrent writer. */
-  beforeReplace: ((record: FileRequestRecord) => void) | undefined;
-
-  async get(tenantId: string, id: string): Promise<FileRequestRecord | null> {
-    await Promise.resolve();
-    const found = this.records.get(keyOf(tenantId, id));
-    return found ? structuredClone(found) : null;
-  }
-
-  async create(record: FileRequestRecord): Promise<void> {
-    await Promise.resolve();
-    if (this.records.has(keyOf(record.tenantId, record.id))) throw new AlreadyExistsError();
-    this.records.set(keyOf(record.tenantId, record.id), structuredClone(record));
-  }
-
-  async replace(record: FileRequestRecord, expectedVersion: number): Promise<void> {
-    await Promise.resolve();
-    this.beforeReplace?.(record);
-    const current = this.records.get(keyOf(record.tenantId, record.id));
-    if (!current || current.version !== expectedVersion) throw new VersionConflictError();
-    this.records.set(keyOf(record.tenantId, record.id), structuredClone(record));
-  }
-
-  async appendFiles(
-    tenantId: string,
-    id: string,
-    ownerId: string,
-    fileIds: readonly string[],
-    options: { maxFileCount: number; updatedAt: string },
-  ): Promise<FileRequestRecord | null> {
-    await Promise.resolve();
-    const current = this.records.get(keyOf(tenantId, id));
-    if (!current || current.status !== 'open' || current.ownerId !== ownerId) return null;
-    if (current.fileCount + fileIds.length > options.maxFileCount) return null;
-    current.fileIds.push(...fileIds);
-    current.fileCount += fileIds.length;
-    current.version += 1;
-    current.updatedAt = options.updatedAt;
-    return structuredClone(current);
-  }
-
-  async list(plan: FileRequestListPlan): Promise<FileRequestPage> {
-    await Promise.resolve();
-    this.plans.push(plan);
-    const rows = [...this.records.values()]
-      .filter((r) => r.tenantId === plan.tenantId)
-      .filter((r) => plan.sources.some((s) => s.status === r.status && (s.ownerId === undefined || s.ownerId === r.ownerId)))
-      .map((r) => ({ r, k: sortValue(r) }))
-      .sort((a, b) => (a.k < b.k ? 1 : a.k > b.k ? -1 : 0))
-      .filter(({ k }) => plan.after === undefined || k < plan.after);
-    const page = rows.slice(0, plan.limit);
-    return { fileRequests: page.map(({ r }) => structuredClone(r)), nextAfter: rows.length > plan.limit ? page.at(-1)!.k : null };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
 
 const provider: Caller = { sub: 'provider-7', tenantId: 't1', role: 'provider', via: 'token' };
 const admin: Caller = { sub: 'admin-1', tenantId: 't1', role: 'admin', via: 'token' };

@@ -1,7 +1,7 @@
 /** The file record: extensions, ETags, expiry and the File resource. */
 import { describe, expect, it } from 'vitest';
 import { etagOf, extensionOf, isExpired, toFileResource, type Caller, type FileRecord } from '../../../shared/domain/file.ts';
-import { FileResource } from '../../../shared/domain/schemas.ts';
+import { FileResource } from '../../../shared/http/formats/files.ts';
 
 describe('extensionOf', () => {
   it.each([

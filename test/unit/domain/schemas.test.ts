@@ -4,16 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError, type FieldIssue } from '../../../shared/domain/errors.ts';
-import {
-  EntityRef,
-  ExpiryInterval,
-  FileName,
-  ListQuery,
-  MAX_EXPIRY_SECONDS,
-  PatchFileBody,
-  UploadFields,
-  UploadJsonBody,
-} from '../../../shared/domain/schemas.ts';
+import { EntityRef, ExpiryInterval, FileName, MAX_EXPIRY_SECONDS, PatchFileBody } from '../../../shared/domain/schemas.ts';
+import { ListQuery } from '../../../shared/http/formats/files.ts';
+import { UploadFields, UploadJsonBody } from '../../../shared/http/formats/inline-uploads.ts';
 import { parseOrThrow } from '../../../shared/domain/validation.ts';
 
 /** The 422's details, or fails the test when the input was accepted. */

@@ -1,38 +1,51 @@
 /**
  * The sample API Gateway (HTTP API, payload 2.0) events in test/events/ are what the deployed functions
- * receive. They must stay true: each names a route of the route table, its path agrees with its path
- * parameters and query, and its body is a valid request for that route.
+ * receive. They must stay true: each file is named after a route of the route table (`<route>[-<variant>].json`)
+ * and is that route's event, its path agrees with its path parameters and query, and its body is a valid
+ * request for that route.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALLOWED_TYPES } from '../../../shared/config.ts';
 import { detectContentType } from '../../../shared/domain/content-type.ts';
-import { ListQuery, UploadFields, UploadJsonBody } from '../../../shared/domain/schemas.ts';
+import { ListQuery } from '../../../shared/http/formats/files.ts';
+import { UploadFields, UploadJsonBody } from '../../../shared/http/formats/inline-uploads.ts';
 import { decodeBase64 } from '../../../shared/domain/upload.ts';
 import { isUuid } from '../../../shared/domain/validation.ts';
 import { routes } from '../../../shared/routes.ts';
-import createFilesJson from '../../events/create-files-json.json' with { type: 'json' };
-import getFile from '../../events/get-file.json' with { type: 'json' };
-import health from '../../events/health.json' with { type: 'json' };
-import listFiles from '../../events/list-files.json' with { type: 'json' };
-import putFileContentBinary from '../../events/put-file-content-binary.json' with { type: 'json' };
 
-const events: Record<string, APIGatewayProxyEventV2> = {
-  'health.json': health as APIGatewayProxyEventV2,
-  'list-files.json': listFiles as APIGatewayProxyEventV2,
-  'get-file.json': getFile as APIGatewayProxyEventV2,
-  'create-files-json.json': createFilesJson as APIGatewayProxyEventV2,
-  'put-file-content-binary.json': putFileContentBinary as APIGatewayProxyEventV2,
+const eventsDir = new URL('../../events/', import.meta.url);
+
+/** Every sample event, by file name. */
+const events: Record<string, APIGatewayProxyEventV2> = Object.fromEntries(
+  readdirSync(eventsDir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => [file, JSON.parse(readFileSync(new URL(file, eventsDir), 'utf8')) as APIGatewayProxyEventV2]),
+);
+
+/** The route a file is named after: `get-file.json`, or `create-files-json.json` (a variant of create-files). */
+const routeOf = (file: string) =>
+  routes
+    .filter((r) => file === `${r.name}.json` || file.startsWith(`${r.name}-`))
+    .sort((a, b) => b.name.length - a.name.length)[0];
+
+/** A sample the tests below read by name (fails if it is gone). */
+const sample = (file: string) => {
+  expect(events[file], `test/events/${file}`).toBeDefined();
+  return events[file]!;
 };
 
 const allowed = new Set(DEFAULT_ALLOWED_TYPES.split(','));
 
-describe.each(Object.entries(events))('%s', (_name, event) => {
-  it('is a payload 2.0 event of a route in the route table', () => {
+describe.each(Object.entries(events))('%s', (file, event) => {
+  const route = routeOf(file);
+
+  it('is a payload 2.0 event of the route it is named after', () => {
+    expect(route, `no route of the route table is named like ${file}`).toBeDefined();
     expect(event.version).toBe('2.0');
+    expect(event.routeKey).toBe(`${route!.method} ${route!.path}`);
     expect(event.requestContext.routeKey).toBe(event.routeKey);
-    const route = routes.find((r) => `${r.method} ${r.path}` === event.routeKey);
-    expect(route, `route ${event.routeKey}`).toBeDefined();
     expect(event.requestContext.http.method).toBe(route!.method);
     expect(event.requestContext.http.path).toBe(event.rawPath);
   });
@@ -53,7 +66,7 @@ describe.each(Object.entries(events))('%s', (_name, event) => {
   });
 
   it('carries a bearer token placeholder unless the route is public', () => {
-    const isPublic = event.routeKey === 'GET /v1/health' || event.routeKey === 'GET /v1/openapi.json';
+    const isPublic = route?.public === true;
     expect(event.headers.authorization === undefined).toBe(isPublic);
     if (!isPublic) expect(event.headers.authorization).toBe('Bearer <token>');
   });
@@ -61,11 +74,11 @@ describe.each(Object.entries(events))('%s', (_name, event) => {
 
 describe('bodies and queries are valid requests', () => {
   it('list-files: a valid list query', () => {
-    expect(ListQuery.safeParse(listFiles.queryStringParameters).success).toBe(true);
+    expect(ListQuery.safeParse(sample('list-files.json').queryStringParameters).success).toBe(true);
   });
 
   it('create-files-json: a valid JSON upload whose file is what it declares', async () => {
-    const event = events['create-files-json.json']!;
+    const event = sample('create-files-json.json');
     expect(event.headers['content-type']).toBe('application/json');
     const body = UploadJsonBody.parse(JSON.parse(event.body!));
     for (const [i, file] of body.files.entries()) {
@@ -76,7 +89,7 @@ describe('bodies and queries are valid requests', () => {
   });
 
   it('put-file-content-binary: a base64 PNG body under a client-chosen id, with a name and valid fields', async () => {
-    const event = events['put-file-content-binary.json']!;
+    const event = sample('put-file-content-binary.json');
     expect(event.isBase64Encoded).toBe(true);
     const bytes = decodeBase64(event.body!, 'body');
     const detected = await detectContentType(bytes, event.headers['content-type'], 'png', allowed, 'body');

@@ -12,7 +12,7 @@ import { dispositionFor } from '../../../../shared/domain/files/stored-object.ts
 import type { NewFile } from '../../../../shared/domain/files/uploads.ts';
 import { fileUseCases, type FileUseCases } from '../../../support/file-use-cases.ts';
 import { ContentLinks } from '../../../../shared/domain/links.ts';
-import { ListQuery } from '../../../../shared/domain/schemas.ts';
+import { ListQuery } from '../../../../shared/http/formats/files.ts';
 import { Sealer } from '../../../../shared/domain/sealing.ts';
 import {
   InMemoryFileIndex,

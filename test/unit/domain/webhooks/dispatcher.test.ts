@@ -155,9 +155,11 @@ describe('WebhookDispatcher', () => {
     for (let i = 0; i < 20; i++) await register(`https://r${i}.example/`);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    for (let i = 0; i < 20; i++) sender.on(`https://r${i}.example/`, async () => (await gate, status(200)));
+    let eighthSent!: () => void;
+    const eightInFlight = new Promise<void>((resolve) => (eighthSent = resolve));
+    for (let i = 0; i < 20; i++) sender.on(`https://r${i}.example/`, async () => (sender.inFlight === 8 && eighthSent(), await gate, status(200)));
     const run = dispatcher().deliverEvent(busEvent());
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await eightInFlight;
     expect(sender.inFlight).toBe(8);
     release();
     expect((await run).succeeded).toBe(20);
@@ -167,12 +169,16 @@ describe('WebhookDispatcher', () => {
   it('keeps a hanging receiver from delaying the others', async () => {
     await register('https://hangs.example/');
     await register('https://fine.example/');
-    let fineAt = 0;
-    sender.on('https://hangs.example/', () => new Promise((resolve) => setTimeout(() => resolve({ ok: false, statusCode: null, error: 'timeout after 0.2 s', transport: true }), 200)));
-    sender.on('https://fine.example/', () => ((fineAt = Date.now()), status(200)));
-    const started = Date.now();
-    await dispatcher().deliverEvent(busEvent());
-    expect(fineAt - started).toBeLessThan(100);
+    let answerHanging!: (result: ReturnType<typeof status>) => void;
+    let hangingInFlight = false;
+    sender.on('https://hangs.example/', () => new Promise((resolve) => ((answerHanging = resolve), (hangingInFlight = true))));
+    let fineSent!: (whileHanging: boolean) => void;
+    const fineSentWhileHanging = new Promise<boolean>((resolve) => (fineSent = resolve));
+    sender.on('https://fine.example/', () => (fineSent(hangingInFlight), status(200)));
+    const run = dispatcher().deliverEvent(busEvent());
+    expect(await fineSentWhileHanging).toBe(true);
+    answerHanging(status(504));
+    expect((await run).succeeded).toBe(1);
   });
 
   it('never sends one due attempt twice when two pollers run at once', async () => {
@@ -239,10 +245,12 @@ describe('WebhookDispatcher', () => {
   it('drops the outcome of an attempt that a manual retry overtook, and sends again', async () => {
     const webhook = await register('https://slow.example/');
     let release!: () => void;
-    sender.on('https://slow.example/', () => new Promise((resolve) => (release = () => resolve(status(500)))));
+    let attempted!: () => void;
+    const inFlightNow = new Promise<void>((resolve) => (attempted = resolve));
+    sender.on('https://slow.example/', () => new Promise((resolve) => ((release = () => resolve(status(500))), attempted())));
     const d = dispatcher();
     const run = d.deliverEvent(busEvent());
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await inFlightNow;
     const [inFlight] = (await registry.listDeliveries(admin, webhook.id, { limit: 25 })).deliveries;
     await registry.retryDelivery(admin, webhook.id, inFlight!.id);
     release();

@@ -1,0 +1,4 @@
+/** `GET /v1/health`'s answer, for the OpenAPI document (the handler itself loads no schema). */
+import * as z from 'zod';
+
+export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
