@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { observed } from '../shared/observability/invocation.ts';
 import { logger } from '../shared/observability/logger.ts';
 import { countWebhookRun } from '../shared/observability/metrics.ts';

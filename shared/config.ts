@@ -5,18 +5,19 @@
  * init): a missing one stops that function's init with the variable's name, and a function is never made to
  * carry a resource name it does not use (health needs none; the thumbnail worker only the bucket).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { zodIssues } from './domain/validation.ts';
 
 const MiB = 1024 * 1024;
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 const bool = (fallback: boolean) =>
-  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+  z.pipe(
+    z._default(z.enum(['true', 'false', '1', '0']), fallback ? 'true' : 'false'),
+    z.transform((v) => v === 'true' || v === '1'),
+  );
 const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+  z.pipe(z._default(z.string(), fallback), z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)));
 
 /** The default allow-list of stored types (see API.md, "The File resource"). */
 export const DEFAULT_ALLOWED_TYPES = [
@@ -27,65 +28,64 @@ export const DEFAULT_ALLOWED_TYPES = [
   'video/mp4', 'video/quicktime',
 ].join(',');
 
-const EnvSchema = z
-  .object({
-    MEDFILES_BUCKET: z.string().min(3).optional(),
-    MEDFILES_TABLE: z.string().min(3).optional(),
-    MEDFILES_EVENT_BUS: z.string().optional(),
-    /** HS256 secret for local tokens. When set, tokens are verified with it (local runtime, tests). */
-    MEDFILES_JWT_SECRET: z.string().min(32).optional(),
-    /** JWKS of the OIDC issuer (deployed): RS256/ES256 with issuer and audience checked. */
-    MEDFILES_JWT_JWKS_URL: z.url().optional(),
-    MEDFILES_JWT_ISSUER: z.string().optional(),
-    MEDFILES_JWT_AUDIENCE: z.string().optional(),
-    MEDFILES_CLAIM_TENANT: z.string().default('tenant'),
-    MEDFILES_CLAIM_ROLE: z.string().default('role'),
-    /** Key for signed content links and list cursors: given directly (local) or as a Secrets Manager ARN. */
-    MEDFILES_SIGNING_SECRET: z.string().min(32).optional(),
-    MEDFILES_SIGNING_SECRET_ARN: z.string().optional(),
-    MEDFILES_PUBLIC_URL: z.url().optional(),
-    MEDFILES_DOWNLOAD_URL_TTL_SECONDS: positiveInt(900),
-    MEDFILES_REDIRECT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
-    MEDFILES_INLINE_UPLOAD_MAX_BYTES: positiveInt(4 * MiB),
-    /** Larger content is answered with a redirect to storage (Lambda responses are capped at 6 MB of base64). */
-    MEDFILES_INLINE_RESPONSE_MAX_BYTES: positiveInt(4 * MiB),
-    MEDFILES_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * MiB),
-    MEDFILES_ALLOWED_TYPES: list(DEFAULT_ALLOWED_TYPES),
-    /** The thumbnail function (deployed); unset, thumbnails are made in-process (local runtime). */
-    MEDFILES_THUMBNAIL_FUNCTION: z.string().optional(),
-    /** Images with more pixels are not decoded (thumbnails are 422); the header is still read on upload. */
-    MEDFILES_IMAGE_PIXEL_LIMIT: positiveInt(100_000_000),
-    /** Originals larger than this get no thumbnail (422): the thumbnail function holds the bytes in memory. */
-    MEDFILES_THUMBNAIL_MAX_INPUT_BYTES: positiveInt(100 * MiB),
-    /**
-     * Seconds to wait before each webhook retry; attempts = 1 + the number of delays. Default: 7 attempts over
-     * about 26.5 hours (1 min, 5 min, 30 min, 2 h, 6 h, 18 h).
-     */
-    MEDFILES_WEBHOOK_RETRY_DELAYS: z
-      .string()
-      .default('60,300,1800,7200,21600,64800')
-      .transform((v, ctx) => {
-        const delays = v.split(',').map((d) => d.trim()).filter(Boolean).map(Number);
-        if (delays.length === 0 || delays.length > 20 || delays.some((d) => !Number.isInteger(d) || d < 1 || d > 172_800)) {
-          ctx.addIssue({ code: 'custom', message: 'must be 1-20 whole numbers of seconds (1 to 172800), comma-separated' });
-          return z.NEVER;
-        }
-        return delays;
-      }),
-    /** Per-attempt timeout of a webhook delivery. */
-    MEDFILES_WEBHOOK_TIMEOUT_SECONDS: positiveInt(10),
-    /** Loopback, private and link-local webhook targets: refused when deployed, allowed by the local runtime. */
-    MEDFILES_WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
-    /** SQS queue for deliveries that failed their last attempt (deployed). */
-    MEDFILES_WEBHOOK_DLQ_URL: z.string().optional(),
-    /** Local runtime: a JSON-lines file standing in for the dead-letter queue. */
-    MEDFILES_WEBHOOK_DLQ_FILE: z.string().optional(),
-    /** Local runtime: how often the expiry sweeper does what DynamoDB TTL and its stream do in AWS. */
-    MEDFILES_EXPIRY_SWEEP_SECONDS: positiveInt(60),
-    /** Path-style S3 addressing, needed by local S3-compatible servers. */
-    MEDFILES_S3_FORCE_PATH_STYLE: bool(false),
-    AWS_REGION: z.string().default('us-east-1'),
-  });
+const EnvSchema = z.object({
+  MEDFILES_BUCKET: z.optional(z.string().check(z.minLength(3))),
+  MEDFILES_TABLE: z.optional(z.string().check(z.minLength(3))),
+  MEDFILES_EVENT_BUS: z.optional(z.string()),
+  /** HS256 secret for local tokens. When set, tokens are verified with it (local runtime, tests). */
+  MEDFILES_JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
+  /** JWKS of the OIDC issuer (deployed): RS256/ES256 with issuer and audience checked. */
+  MEDFILES_JWT_JWKS_URL: z.optional(z.url()),
+  MEDFILES_JWT_ISSUER: z.optional(z.string()),
+  MEDFILES_JWT_AUDIENCE: z.optional(z.string()),
+  MEDFILES_CLAIM_TENANT: z._default(z.string(), 'tenant'),
+  MEDFILES_CLAIM_ROLE: z._default(z.string(), 'role'),
+  /** Key for signed content links and list cursors: given directly (local) or as a Secrets Manager ARN. */
+  MEDFILES_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32))),
+  MEDFILES_SIGNING_SECRET_ARN: z.optional(z.string()),
+  MEDFILES_PUBLIC_URL: z.optional(z.url()),
+  MEDFILES_DOWNLOAD_URL_TTL_SECONDS: positiveInt(900),
+  MEDFILES_REDIRECT_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(60)), 60),
+  MEDFILES_INLINE_UPLOAD_MAX_BYTES: positiveInt(4 * MiB),
+  /** Larger content is answered with a redirect to storage (Lambda responses are capped at 6 MB of base64). */
+  MEDFILES_INLINE_RESPONSE_MAX_BYTES: positiveInt(4 * MiB),
+  MEDFILES_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * MiB),
+  MEDFILES_ALLOWED_TYPES: list(DEFAULT_ALLOWED_TYPES),
+  /** The thumbnail function (deployed); unset, thumbnails are made in-process (local runtime). */
+  MEDFILES_THUMBNAIL_FUNCTION: z.optional(z.string()),
+  /** Images with more pixels are not decoded (thumbnails are 422); the header is still read on upload. */
+  MEDFILES_IMAGE_PIXEL_LIMIT: positiveInt(100_000_000),
+  /** Originals larger than this get no thumbnail (422): the thumbnail function holds the bytes in memory. */
+  MEDFILES_THUMBNAIL_MAX_INPUT_BYTES: positiveInt(100 * MiB),
+  /**
+   * Seconds to wait before each webhook retry; attempts = 1 + the number of delays. Default: 7 attempts over
+   * about 26.5 hours (1 min, 5 min, 30 min, 2 h, 6 h, 18 h).
+   */
+  MEDFILES_WEBHOOK_RETRY_DELAYS: z
+    .pipe(
+      z._default(z.string(), '60,300,1800,7200,21600,64800'),
+      z.transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean).map(Number)),
+    )
+    .check(
+      z.refine(
+        (delays) => delays.length > 0 && delays.length <= 20 && delays.every((d) => Number.isInteger(d) && d >= 1 && d <= 172_800),
+        'must be 1-20 whole numbers of seconds (1 to 172800), comma-separated',
+      ),
+    ),
+  /** Per-attempt timeout of a webhook delivery. */
+  MEDFILES_WEBHOOK_TIMEOUT_SECONDS: positiveInt(10),
+  /** Loopback, private and link-local webhook targets: refused when deployed, allowed by the local runtime. */
+  MEDFILES_WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
+  /** SQS queue for deliveries that failed their last attempt (deployed). */
+  MEDFILES_WEBHOOK_DLQ_URL: z.optional(z.string()),
+  /** Local runtime: a JSON-lines file standing in for the dead-letter queue. */
+  MEDFILES_WEBHOOK_DLQ_FILE: z.optional(z.string()),
+  /** Local runtime: how often the expiry sweeper does what DynamoDB TTL and its stream do in AWS. */
+  MEDFILES_EXPIRY_SWEEP_SECONDS: positiveInt(60),
+  /** Path-style S3 addressing, needed by local S3-compatible servers. */
+  MEDFILES_S3_FORCE_PATH_STYLE: bool(false),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+});
 
 export interface Config {
   /** Resource names: present only in the functions that use them; see `config(...needs)`. */
@@ -127,7 +127,7 @@ export interface Config {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
+    const problems = zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ');
     throw new Error(`MedFiles configuration is invalid: ${problems}`);
   }
   const e = parsed.data;

@@ -4,13 +4,13 @@
  * boundary; it holds ids and non-personal fields only.
  */
 import { v7 as uuidv7 } from 'uuid';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { DomainEvent } from './ports.ts';
 import { TenantId } from './tenant.ts';
 
 export const BusEventDetail = z.object({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/),
-  type: z.string().min(1).max(128),
+  id: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)),
+  type: z.string().check(z.minLength(1), z.maxLength(128)),
   tenantId: TenantId,
   timestamp: z.iso.datetime({ offset: false }),
   data: z.record(z.string(), z.unknown()),

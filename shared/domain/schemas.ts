@@ -4,7 +4,7 @@
  * document (shared/http/openapi/): one schema, three uses. How these travel over HTTP (query strings,
  * resources, the error body) is in shared/http/formats/.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FileRecord } from './file.ts';
 
 /** No C0/C1 control characters, DEL, or Unicode line/paragraph separators. */
@@ -18,7 +18,9 @@ export const CATEGORIES = [
   'user_document', 'intake_attachment', 'user_consent', 'user_avatar', 'visit_note', 'lab_result', 'imaging',
   'prescription', 'other',
 ] as const;
-export const Category = z.enum(CATEGORIES).meta({ description: 'What the file is for. Default `user_document`.' });
+export const Category = z
+  .enum(CATEGORIES)
+  .register(z.globalRegistry, { description: 'What the file is for. Default `user_document`.' });
 export type Category = z.infer<typeof Category>;
 
 export const RECORD_TYPES = ['medical', 'dental', 'hospital', 'pharmacy', 'other'] as const;
@@ -35,46 +37,43 @@ export const MAX_FILES_PER_REQUEST = 20;
 export const Uuid = z.uuid({ message: 'must be a UUID' });
 export const UserId = z
   .string()
-  .min(1)
-  .max(128)
-  .refine((v) => !CONTROL.test(v), 'must not contain control characters');
+  .check(z.minLength(1), z.maxLength(128), z.refine((v) => !CONTROL.test(v), 'must not contain control characters'));
 export const EntityRef = z
-  .object({
-    type: z.string().regex(/^[a-z_]{1,32}$/, 'must be 1-32 characters a-z or _'),
-    id: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[^\p{C}]+$/u, 'must be 1-128 printable characters'),
+  .strictObject({
+    type: z.string().check(z.regex(/^[a-z_]{1,32}$/, 'must be 1-32 characters a-z or _')),
+    id: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[^\p{C}]+$/u, 'must be 1-128 printable characters')),
   })
-  .strict()
-  .meta({ description: 'What the file belongs to, e.g. `{ "type": "visit", "id": "v-42" }`.' });
+  .register(z.globalRegistry, { description: 'What the file belongs to, e.g. `{ "type": "visit", "id": "v-42" }`.' });
 export type EntityRef = z.infer<typeof EntityRef>;
 
 export const FileName = z
   .string()
-  .min(1, 'must not be empty')
-  .refine((v) => Array.from(v).length <= 255, 'must be at most 255 characters')
-  .refine((v) => !CONTROL.test(v), 'must not contain control characters')
-  .refine((v) => !/[/\\]/.test(v), 'must not contain path separators')
-  .refine((v) => v.trim() !== '.' && v.trim() !== '..' && v.trim() !== '', 'is not a file name');
-export const Description = z.string().max(2000).nullable();
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.refine((v) => Array.from(v).length <= 255, 'must be at most 255 characters'),
+    z.refine((v) => !CONTROL.test(v), 'must not contain control characters'),
+    z.refine((v) => !/[/\\]/.test(v), 'must not contain path separators'),
+    z.refine((v) => v.trim() !== '.' && v.trim() !== '..' && v.trim() !== '', 'is not a file name'),
+  );
+export const Description = z.nullable(z.string().check(z.maxLength(2000)));
 export const ExpiryInterval = z
-  .number({ message: 'must be a whole number of seconds' })
-  .int('must be a whole number of seconds')
-  .min(1, 'must be at least 1 second')
-  .max(MAX_EXPIRY_SECONDS, 'must be at most 10 years')
-  .meta({ description: 'Seconds until the file expires (1 s to 10 years). `expiresAt = createdAt + expiryInterval`.' });
+  .int({ message: 'must be a whole number of seconds' })
+  .check(z.minimum(1, 'must be at least 1 second'), z.maximum(MAX_EXPIRY_SECONDS, 'must be at most 10 years'))
+  .register(z.globalRegistry, {
+    description: 'Seconds until the file expires (1 s to 10 years). `expiresAt = createdAt + expiryInterval`.',
+  });
 
 /** Metadata a request may give for all its files; per-file fields win. */
 export const UploadMetadata = z.object({
-  ownerId: UserId.optional().meta({ description: 'Owner (patient) of the files; providers upload for patients.' }),
-  entity: EntityRef.optional(),
-  fileRequestId: Uuid.optional(),
-  expiryInterval: ExpiryInterval.optional(),
-  category: Category.optional(),
-  recordType: RecordType.nullable().optional(),
-  description: Description.optional(),
+  ownerId: z
+    .optional(UserId)
+    .register(z.globalRegistry, { description: 'Owner (patient) of the files; providers upload for patients.' }),
+  entity: z.optional(EntityRef),
+  fileRequestId: z.optional(Uuid),
+  expiryInterval: z.optional(ExpiryInterval),
+  category: z.optional(Category),
+  recordType: z.optional(z.nullable(RecordType)),
+  description: z.optional(Description),
 });
 export type UploadMetadata = z.infer<typeof UploadMetadata>;
 
@@ -112,18 +111,20 @@ export interface ListFilesRequest {
 export type FileView = Omit<FileRecord, 'version'> & { deletable: boolean };
 
 export const PatchFileBody = z
-  .object({
-    description: Description.optional(),
-    originalName: FileName.optional(),
-    category: Category.optional(),
-    recordType: RecordType.nullable().optional(),
-    entity: EntityRef.nullable().optional(),
-    sharedWith: z
-      .array(UserId)
-      .max(100, 'may name at most 100 users')
-      .refine((v) => new Set(v).size === v.length, 'must not repeat a user')
-      .optional(),
+  .strictObject({
+    description: z.optional(Description),
+    originalName: z.optional(FileName),
+    category: z.optional(Category),
+    recordType: z.optional(z.nullable(RecordType)),
+    entity: z.optional(z.nullable(EntityRef)),
+    sharedWith: z.optional(
+      z
+        .array(UserId)
+        .check(
+          z.maxLength(100, 'may name at most 100 users'),
+          z.refine((v) => new Set(v).size === v.length, 'must not repeat a user'),
+        ),
+    ),
   })
-  .strict()
-  .meta({ id: 'PatchFileBody' });
+  .register(z.globalRegistry, { id: 'PatchFileBody' });
 export type PatchFileBody = z.infer<typeof PatchFileBody>;

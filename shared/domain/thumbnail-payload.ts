@@ -4,11 +4,11 @@
  * the thumbnail function (functions/make-thumbnail.ts) parses the one and answers the other. Both travel as JSON, so
  * the reply carries bytes as base64; in process they are a `ThumbnailResult`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_THUMBNAIL_SIDE, THUMBNAIL_FORMATS } from './images.ts';
 import { TenantId } from './tenant.ts';
 
-const Side = z.number().int().min(1).max(MAX_THUMBNAIL_SIDE);
+const Side = z.int().check(z.minimum(1), z.maximum(MAX_THUMBNAIL_SIDE));
 
 /** Sent by the content route only, never by a client directly. */
 export const ThumbnailRequest = z.object({
@@ -21,7 +21,7 @@ export const ThumbnailRequest = z.object({
   /** The format as asked (`auto`: the default for the source), which names the cache entry. */
   variant: z.enum([...THUMBNAIL_FORMATS, 'auto']),
   /** Object tags for the cached thumbnail (the expiry backstop of files with a lifetime). */
-  tags: z.record(z.string().regex(/^[\w.-]{1,64}$/), z.string().regex(/^[\w.-]{0,64}$/)).optional(),
+  tags: z.optional(z.record(z.string().check(z.regex(/^[\w.-]{1,64}$/)), z.string().check(z.regex(/^[\w.-]{0,64}$/)))),
 });
 export type ThumbnailRequest = z.infer<typeof ThumbnailRequest>;
 
@@ -37,9 +37,9 @@ export const ThumbnailReply = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('ok'),
     contentType: z.string(),
-    size: z.number().int().nonnegative(),
+    size: z.int().check(z.nonnegative()),
     /** Base64; not checked here (a regex over megabytes costs more than the decode that follows). */
-    bytes: z.string().optional(),
+    bytes: z.optional(z.string()),
   }),
   z.object({ status: z.literal('unreadable'), message: z.string() }),
 ]);

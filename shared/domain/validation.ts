@@ -1,8 +1,14 @@
 /** Turning zod results into the contract's 422 with every offending field listed. */
-import type * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { ValidationError, type FieldIssue } from './errors.ts';
 
-export function zodIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
+// zod/mini comes without messages (every issue would read "Invalid input"); the contract's are zod's English ones.
+// Set here, where issues become messages, so that every bundle that reports issues has them (config.ts reports
+// through zodIssues too). A module imported only for this would be dropped: package.json has "sideEffects": false.
+z.config(en());
+
+export function zodIssues(error: z.core.$ZodError, prefix = ''): FieldIssue[] {
   return error.issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     const message =
@@ -12,7 +18,7 @@ export function zodIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
 }
 
 /** Validates `input`; throws one ValidationError with the schema's issues plus `extra` ones. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, extra: FieldIssue[] = [], prefix = ''): z.infer<S> {
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown, extra: FieldIssue[] = [], prefix = ''): z.infer<S> {
   const result = schema.safeParse(input);
   const issues = [...(result.success ? [] : zodIssues(result.error, prefix)), ...extra];
   if (issues.length > 0) throw new ValidationError(issues);

@@ -163,7 +163,8 @@ it('logs no patient data, token or signature on any route, only allow-listed fie
     keep(link.searchParams.get('signature'));
     expectStatus(await api(provider, 'GET', `/v1/files/${missing}`), 404);
     expectStatus(await call(`${base}${link.pathname}${link.search}`), 200);
-    link.searchParams.set('signature', `x${link.searchParams.get('signature')!.slice(1)}`);
+    const signature = link.searchParams.get('signature')!;
+    link.searchParams.set('signature', `${signature.startsWith('x') ? 'y' : 'x'}${signature.slice(1)}`);
     expectStatus(await call(`${base}${link.pathname}${link.search}`), 401);
     for (const cache of ['miss', 'hit']) {
       const thumbnail = expectStatus(await api(provider, 'GET', `/v1/files/${image}/content`, { query: { imageSize: '16x16' } }), 200);

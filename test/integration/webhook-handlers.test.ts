@@ -13,6 +13,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { Webhook } from 'standardwebhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { mintToken } from '../../local/tokens.ts';
 import { ErrorBody } from '../../shared/http/formats/errors.ts';
 import type { RunSummary } from '../../shared/domain/webhooks/dispatcher.ts';
@@ -162,7 +163,7 @@ describe('registration routes', () => {
   it('POST /v1/webhooks is 201 with the secret, for admins and services', async () => {
     const res = await call('create', { body: { url: receiverUrl, events: ['file.created'], description: 'EHR bridge' } });
     expect(res.status).toBe(201);
-    const created = WebhookCreated.strict().parse(res.body);
+    const created = z.catchall(WebhookCreated, z.never()).parse(res.body);
     expect(created).toMatchObject({ url: receiverUrl, events: ['file.created'], active: true, description: 'EHR bridge' });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     ({ id, secret } = created);
@@ -175,10 +176,10 @@ describe('registration routes', () => {
   it('GET and list never show the secret', async () => {
     const one = await call('get', { params: { id } });
     expect(one.status).toBe(200);
-    expect(WebhookResource.strict().parse(one.body).id).toBe(id);
+    expect(z.catchall(WebhookResource, z.never()).parse(one.body).id).toBe(id);
     const list = await call('list');
     expect(list.status).toBe(200);
-    expect(WebhookList.strict().parse(list.body).webhooks.map((w) => w.id)).toContain(id);
+    expect(z.catchall(WebhookList, z.never()).parse(list.body).webhooks.map((w) => w.id)).toContain(id);
     for (const text of [one.result.body!, list.result.body!]) {
       expect(text).not.toContain(secret.slice(6));
       expect(text).not.toContain('secret');
@@ -261,7 +262,7 @@ describe('consumers', () => {
   it('lists deliveries, retries one by the API route, and retry-webhooks sends it', async () => {
     const list = await call('deliveries', { params: { id: webhookId }, query: { limit: '10' } });
     expect(list.status).toBe(200);
-    const { deliveries, nextCursor } = DeliveryList.strict().parse(list.body);
+    const { deliveries, nextCursor } = z.catchall(DeliveryList, z.never()).parse(list.body);
     expect(nextCursor).toBeNull();
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ webhookId, status: 'succeeded', attempts: 1, lastStatusCode: 200 });

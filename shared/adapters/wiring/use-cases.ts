@@ -9,6 +9,7 @@ import { FileRequestUploads } from '../../domain/file-requests/gate.ts';
 import { FileRequestReads } from '../../domain/file-requests/reads.ts';
 import { FileChanges } from '../../domain/files/changes.ts';
 import { FileContent } from '../../domain/files/content.ts';
+import { RecentThumbnails } from '../../domain/files/recent-thumbnails.ts';
 import { FileListing } from '../../domain/files/listing.ts';
 import { FileReads } from '../../domain/files/reads.ts';
 import { FileStates } from '../../domain/files/states.ts';
@@ -59,6 +60,10 @@ export async function fileListing(): Promise<FileListing> {
   return new FileListing({ index: fileIndex(), sealer: await sealer() });
 }
 
+/** Thumbnails a content function keeps in memory: a few hundred typical ones, never more than 32 MiB. */
+const RECENT_THUMBNAIL_BYTES = 32 * 1024 * 1024;
+const RECENT_THUMBNAIL_MAX_ENTRY_BYTES = 1024 * 1024;
+
 export function fileContent(): FileContent {
   const cfg = config();
   return new FileContent({
@@ -67,6 +72,7 @@ export function fileContent(): FileContent {
     thumbnails: thumbnailer(),
     inlineResponseMaxBytes: cfg.inlineResponseMaxBytes,
     redirectTtlSeconds: cfg.redirectUrlTtlSeconds,
+    recentThumbnails: new RecentThumbnails(RECENT_THUMBNAIL_BYTES, RECENT_THUMBNAIL_MAX_ENTRY_BYTES),
   });
 }
 

@@ -6,9 +6,10 @@
 import { InternalError, NotFoundError } from '../errors.ts';
 import { contentKey, type Caller, type FileRecord } from '../file.ts';
 import { ImageUnreadableError, isImageMime, thumbnailFormat, type ThumbnailFormat } from '../images.ts';
-import type { FileIndex, FileStore } from '../ports.ts';
+import type { FileIndex, FileStore, ObjectHandle } from '../ports.ts';
 import { thumbnailKey, type Thumbnailer } from '../thumbnails.ts';
 import { visibleFile, type Clock } from './lookup.ts';
+import type { RecentThumbnails } from './recent-thumbnails.ts';
 import { dispositionFor, expiryTags, servedContentType } from './stored-object.ts';
 
 export type ContentResult =
@@ -37,6 +38,8 @@ export interface FileContentDeps extends Clock {
   thumbnails: Thumbnailer;
   inlineResponseMaxBytes: number;
   redirectTtlSeconds: number;
+  /** Thumbnails served lately, in memory (per container); none: every cached thumbnail is read from storage. */
+  recentThumbnails?: RecentThumbnails;
 }
 
 export class FileContent {
@@ -85,7 +88,7 @@ export class FileContent {
   /**
    * A cached thumbnail, or a fresh one from the thumbnailer (which caches it); `null` for a non-image (which
    * gets its original bytes). The cache entry is opened while the metadata is read, and dropped unread if the
-   * caller may not have it.
+   * caller may not have it; one served lately by this container comes from memory (./recent-thumbnails.ts).
    */
   async #thumbnail(
     caller: Caller,
@@ -95,7 +98,10 @@ export class FileContent {
   ): Promise<ContentResult | null> {
     const entry = { tenantId: caller.tenantId, fileId: id, width: box.width, height: box.height, variant: box.format ?? 'auto' } as const;
     const key = thumbnailKey(entry);
-    const opening = this.#d.store.open(key);
+    const recent = this.#d.recentThumbnails;
+    // A thumbnail in memory is not read from storage again, unless it turns out to be of other content.
+    const remembered = recent?.peek(key);
+    let opening: Promise<ObjectHandle | null> = remembered ? Promise.resolve(null) : this.#d.store.open(key);
     let used = false;
     try {
       const file = await this.#active(caller, id);
@@ -115,11 +121,15 @@ export class FileContent {
         file,
         url: await this.#d.store.presignGet(key, this.#d.redirectTtlSeconds),
       });
+      if (remembered?.sha256 === file.sha256) return { ...common, bytes: remembered.bytes, cache: 'hit' };
+      if (remembered) opening = this.#d.store.open(key);
       const cached = await opening;
       if (cached) {
         if (cached.size > this.#d.inlineResponseMaxBytes) return redirect();
         used = true;
-        return { ...common, bytes: await cached.read(), cache: 'hit' };
+        const bytes = await cached.read();
+        recent?.remember(key, file.sha256, bytes);
+        return { ...common, bytes, cache: 'hit' };
       }
       const made = await this.#d.thumbnails.make({ ...entry, format, tags: expiryTags(file) });
       if (made.status === 'unreadable') throw new ImageUnreadableError(made.message);
@@ -130,6 +140,7 @@ export class FileContent {
         if (!stored) throw new InternalError('thumbnail missing after it was made');
         bytes = await stored.read();
       }
+      recent?.remember(key, file.sha256, bytes);
       return { ...common, bytes, contentType: made.contentType, cache: 'miss' };
     } finally {
       if (!used) void opening.then((h) => h?.abort(), () => undefined);

@@ -2,50 +2,52 @@
  * The request bodies of `POST /v1/uploads` and `POST /v1/uploads/{fileId}/complete`, and the reading of the
  * first in the contract's order of checks.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { normalizeDeclaredType } from '../content-type.ts';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.ts';
 import { FileName, UploadMetadata } from '../schemas.ts';
 import { parseOrThrow } from '../validation.ts';
 import { MAX_PARTS } from './limits.ts';
 
-const Sha256Hex = z
-  .string()
-  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (SHA-256)')
-  .transform((v) => v.toLowerCase());
+const Sha256Hex = z.pipe(
+  z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (SHA-256)')),
+  z.transform((v: string) => v.toLowerCase()),
+);
 
-export const CreateUploadBody = UploadMetadata.extend({
-  name: FileName,
-  mimeType: z.string().max(255).meta({ description: 'The declared type; the bytes must agree (checked on completion).' }),
-  size: z
-    .number({ message: 'must be a whole number of bytes' })
-    .int('must be a whole number of bytes')
-    .positive('must be at least 1 byte (empty files are refused)')
-    .meta({ description: 'Exact size in bytes. Over the configured maximum (default 5 GiB) is 413.' }),
-  sha256: Sha256Hex.optional().meta({ description: 'SHA-256 (hex) of the bytes; storage and completion verify it.' }),
-})
-  .strict()
-  .meta({ id: 'CreateUploadBody' });
+export const CreateUploadBody = z
+  .strictObject({
+    ...UploadMetadata.shape,
+    name: FileName,
+    mimeType: z
+      .string()
+      .check(z.maxLength(255))
+      .register(z.globalRegistry, { description: 'The declared type; the bytes must agree (checked on completion).' }),
+    size: z
+      .int({ message: 'must be a whole number of bytes' })
+      .check(z.positive('must be at least 1 byte (empty files are refused)'))
+      .register(z.globalRegistry, { description: 'Exact size in bytes. Over the configured maximum (default 5 GiB) is 413.' }),
+    sha256: z
+      .optional(Sha256Hex)
+      .register(z.globalRegistry, { description: 'SHA-256 (hex) of the bytes; storage and completion verify it.' }),
+  })
+  .register(z.globalRegistry, { id: 'CreateUploadBody' });
 export type CreateUploadBody = z.infer<typeof CreateUploadBody>;
 
-const UploadedPartBody = z
-  .object({
-    partNumber: z.number().int().min(1).max(MAX_PARTS),
-    etag: z.string().min(1).max(128).meta({ description: 'The ETag storage answered the part PUT with.' }),
-  })
-  .strict();
+const UploadedPartBody = z.strictObject({
+  partNumber: z.int().check(z.minimum(1), z.maximum(MAX_PARTS)),
+  etag: z
+    .string()
+    .check(z.minLength(1), z.maxLength(128))
+    .register(z.globalRegistry, { description: 'The ETag storage answered the part PUT with.' }),
+});
 
 export const CompleteUploadBody = z
-  .object({
+  .strictObject({
     parts: z
-      .array(UploadedPartBody)
-      .min(1)
-      .max(MAX_PARTS)
-      .optional()
-      .meta({ description: 'Multipart uploads only: every part, in order, with its ETag.' }),
+      .optional(z.array(UploadedPartBody).check(z.minLength(1), z.maxLength(MAX_PARTS)))
+      .register(z.globalRegistry, { description: 'Multipart uploads only: every part, in order, with its ETag.' }),
   })
-  .strict()
-  .meta({ id: 'CompleteUploadBody' });
+  .register(z.globalRegistry, { id: 'CompleteUploadBody' });
 export type CompleteUploadBody = z.infer<typeof CompleteUploadBody>;
 
 /**

@@ -3,7 +3,7 @@
  * caller's tenant.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { cursorFingerprint, openCursor, sealCursor } from '../cursors.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Caller } from '../file.ts';
@@ -165,7 +165,7 @@ export class WebhookService {
   }
 
   /** Schema issues and (deployed) target issues together: one 422 lists every offending field. */
-  async #parse<S extends z.ZodType>(schema: S, input: unknown): Promise<z.infer<S>> {
+  async #parse<S extends z.ZodMiniType>(schema: S, input: unknown): Promise<z.infer<S>> {
     const result = schema.safeParse(input);
     const issues = result.success ? [] : zodIssues(result.error);
     const url = (input as { url?: unknown } | null)?.url;

@@ -2,7 +2,7 @@
  * The error body of every 4xx and 5xx (API.md, "Errors"), for the OpenAPI document and for tests that read
  * answers. shared/http/api.ts renders it.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const ErrorBody = z
   .object({
@@ -13,4 +13,4 @@ export const ErrorBody = z
       requestId: z.string(),
     }),
   })
-  .meta({ id: 'Error' });
+  .register(z.globalRegistry, { id: 'Error' });

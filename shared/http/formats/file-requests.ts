@@ -2,7 +2,7 @@
  * The file-request routes on the wire (API.md, "File requests"): the FileRequest resource, its list and the
  * listing query string. The resource describes the domain's shape (`satisfies`), so the two cannot drift.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Category, EntityRef, UserId, Uuid } from '../../domain/schemas.ts';
 import {
   FileRequestStatus,
@@ -13,14 +13,12 @@ import { CreatedBy } from './files.ts';
 import { PageCursor, PageLimit } from './pages.ts';
 
 /** `GET /v1/file-requests?ownerId&status&limit&cursor`. */
-export const ListFileRequestsQuery = z
-  .object({
-    ownerId: UserId.optional(),
-    status: FileRequestStatus.optional(),
-    limit: PageLimit,
-    cursor: PageCursor,
-  })
-  .strict() satisfies z.ZodType<ListFileRequestsRequest>;
+export const ListFileRequestsQuery = z.strictObject({
+  ownerId: z.optional(UserId),
+  status: z.optional(FileRequestStatus),
+  limit: PageLimit,
+  cursor: PageCursor,
+}) satisfies z.ZodMiniType<ListFileRequestsRequest>;
 
 export const FileRequestResource = z
   .object({
@@ -30,16 +28,16 @@ export const FileRequestResource = z
     requestedBy: CreatedBy,
     message: z.string(),
     categories: z.array(Category),
-    entity: EntityRef.nullable(),
-    dueAt: z.string().nullable(),
+    entity: z.nullable(EntityRef),
+    dueAt: z.nullable(z.string()),
     status: FileRequestStatus,
-    fileIds: z.array(z.string()).meta({ description: 'Files uploaded for this request, oldest first.' }),
-    fileCount: z.number().int(),
+    fileIds: z.array(z.string()).register(z.globalRegistry, { description: 'Files uploaded for this request, oldest first.' }),
+    fileCount: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'FileRequest' }) satisfies z.ZodType<FileRequestView>;
+  .register(z.globalRegistry, { id: 'FileRequest' }) satisfies z.ZodMiniType<FileRequestView>;
 
 export const FileRequestList = z
-  .object({ fileRequests: z.array(FileRequestResource), nextCursor: z.string().nullable() })
-  .meta({ id: 'FileRequestList' });
+  .object({ fileRequests: z.array(FileRequestResource), nextCursor: z.nullable(z.string()) })
+  .register(z.globalRegistry, { id: 'FileRequestList' });

@@ -3,7 +3,7 @@
  * strings of listing, reading content and deleting. Each resource schema describes the domain's shape
  * (`satisfies`), so the two cannot drift and the domain never imports HTTP.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   Category,
   EntityRef,
@@ -30,71 +30,76 @@ export const FileResource = z
     originalName: z.string(),
     extension: z.string(),
     mimeType: z.string(),
-    size: z.number().int(),
+    size: z.int(),
     sha256: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     category: Category,
-    recordType: RecordType.nullable(),
-    entity: EntityRef.nullable(),
-    fileRequestId: z.string().nullable(),
+    recordType: z.nullable(RecordType),
+    entity: z.nullable(EntityRef),
+    fileRequestId: z.nullable(z.string()),
     state: z.enum(STATES),
-    imageWidth: z.number().int().nullable(),
-    imageHeight: z.number().int().nullable(),
+    imageWidth: z.nullable(z.int()),
+    imageHeight: z.nullable(z.int()),
     sharedWith: z.array(z.string()),
     deletable: z.boolean(),
-    expiresAt: z.string().nullable(),
+    expiresAt: z.nullable(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'File' }) satisfies z.ZodType<FileView>;
+  .register(z.globalRegistry, { id: 'File' }) satisfies z.ZodMiniType<FileView>;
 
-export const FileWithLink = FileResource.extend({
-  downloadUrl: z.string().optional().meta({ description: 'Signed content link; absent for archived files.' }),
-  downloadUrlExpiresAt: z.string().optional(),
-}).meta({ id: 'FileWithLink' });
+export const FileWithLink = z
+  .extend(FileResource, {
+    downloadUrl: z
+      .optional(z.string())
+      .register(z.globalRegistry, { description: 'Signed content link; absent for archived files.' }),
+    downloadUrlExpiresAt: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: 'FileWithLink' });
 
 export const FileList = z
-  .object({ files: z.array(FileResource), count: z.number().int(), nextCursor: z.string().nullable() })
-  .meta({ id: 'FileList' });
+  .object({ files: z.array(FileResource), count: z.int(), nextCursor: z.nullable(z.string()) })
+  .register(z.globalRegistry, { id: 'FileList' });
 
-export const FilesCreated = z.object({ files: z.array(FileResource) }).meta({ id: 'FilesCreated' });
+export const FilesCreated = z.object({ files: z.array(FileResource) }).register(z.globalRegistry, { id: 'FilesCreated' });
 
-const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
+const boolString = z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'));
 
 /** `GET /v1/files?…`: every filter, the order and the page, as strings, into the domain's request. */
 export const ListQuery = z
-  .object({
-    ownerId: UserId.optional(),
-    entityType: z.string().regex(/^[a-z_]{1,32}$/, 'must be 1-32 characters a-z or _').optional(),
-    entityId: z.string().min(1).max(128).regex(/^[^\p{C}]+$/u, 'must be printable').optional(),
-    category: Category.optional(),
-    recordType: RecordType.optional(),
+  .strictObject({
+    ownerId: z.optional(UserId),
+    entityType: z.optional(z.string().check(z.regex(/^[a-z_]{1,32}$/, 'must be 1-32 characters a-z or _'))),
+    entityId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[^\p{C}]+$/u, 'must be printable'))),
+    category: z.optional(Category),
+    recordType: z.optional(RecordType),
     // Stored in lower case (ids from paths and uploads are); compared as such.
-    fileRequestId: Uuid.transform((v) => v.toLowerCase()).optional(),
-    state: z.enum(['active', 'archived', 'all']).default('active'),
-    includeShared: boolString.default(false),
-    sort: z.enum(LIST_SORTS).default('createdAt'),
-    order: z.enum(['asc', 'desc']).default('desc'),
+    fileRequestId: z.optional(z.pipe(Uuid, z.transform((v) => v.toLowerCase()))),
+    state: z._default(z.enum(['active', 'archived', 'all']), 'active'),
+    includeShared: z._default(boolString, false),
+    sort: z._default(z.enum(LIST_SORTS), 'createdAt'),
+    order: z._default(z.enum(['asc', 'desc']), 'desc'),
     limit: PageLimit,
     cursor: PageCursor,
   })
-  .strict()
-  .refine((q) => (q.entityType === undefined) === (q.entityId === undefined), {
-    message: 'entityType and entityId go together',
-    path: ['entityId'],
-  }) satisfies z.ZodType<ListFilesRequest>;
+  .check(
+    z.refine((q) => (q.entityType === undefined) === (q.entityId === undefined), {
+      message: 'entityType and entityId go together',
+      path: ['entityId'],
+    }),
+  ) satisfies z.ZodMiniType<ListFilesRequest>;
 
-/** `GET /v1/files/{id}/content?…`: the signed link's parameters and the thumbnail options. */
-export const ContentQuery = z
-  .object({
-    expires: z.string().optional(),
-    signature: z.string().optional(),
-    download: z.enum(['true', 'false']).optional(),
-    imageSize: z.string().optional(),
-    format: z.string().optional(),
-  })
-  // Lenient: clients append cache-busting parameters to links.
-  .loose();
+/**
+ * `GET /v1/files/{id}/content?…`: the signed link's parameters and the thumbnail options. Lenient (other
+ * parameters pass): clients append cache-busting parameters to links.
+ */
+export const ContentQuery = z.looseObject({
+  expires: z.optional(z.string()),
+  signature: z.optional(z.string()),
+  download: z.optional(z.enum(['true', 'false'])),
+  imageSize: z.optional(z.string()),
+  format: z.optional(z.string()),
+});
 
 /** `DELETE /v1/files/{id}?permanent=true`: an admin removes the file for good instead of archiving it. */
-export const DeleteQuery = z.object({ permanent: z.enum(['true', 'false']).optional() }).strict();
+export const DeleteQuery = z.strictObject({ permanent: z.optional(z.enum(['true', 'false'])) });

@@ -1,13 +1,14 @@
 /** The paging parameters every list route's query string shares (API.md: `limit` 1–100, default 25; `cursor`). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** `limit`: a decimal string from 1 to 100, default 25. */
-export const PageLimit = z
-  .string()
-  .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-  .transform(Number)
-  .pipe(z.number().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100'))
-  .default(25);
+export const PageLimit = z._default(
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)),
+    z.number().check(z.minimum(1, 'must be from 1 to 100'), z.maximum(100, 'must be from 1 to 100')),
+  ),
+  25,
+);
 
 /** `cursor`: opaque, from the previous page. */
-export const PageCursor = z.string().max(4096).optional();
+export const PageCursor = z.optional(z.string().check(z.maxLength(4096)));

@@ -2,7 +2,7 @@
  * The webhook routes on the wire (API.md, "Webhooks"): resources and lists as they are answered, the deliveries
  * query string, and the body receivers get. The OpenAPI document is generated from these schemas.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks/event-types.ts';
 import { DELIVERY_STATUSES, type DeliveryRecord, type WebhookRecord } from '../../domain/webhooks/records.ts';
 import { PageCursor, PageLimit } from './pages.ts';
@@ -13,20 +13,22 @@ export const WebhookResource = z
     url: z.string(),
     events: z.array(z.string()),
     active: z.boolean(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Webhook' });
+  .register(z.globalRegistry, { id: 'Webhook' });
 export type WebhookResource = z.infer<typeof WebhookResource>;
 
-export const WebhookCreated = WebhookResource.extend({
-  secret: z.string().meta({
-    description: 'Signing secret (`whsec_` + base64 of 32 bytes) for the `standardwebhooks` libraries. Shown only in this response.',
-  }),
-}).meta({ id: 'WebhookCreated' });
+export const WebhookCreated = z
+  .extend(WebhookResource, {
+    secret: z.string().register(z.globalRegistry, {
+      description: 'Signing secret (`whsec_` + base64 of 32 bytes) for the `standardwebhooks` libraries. Shown only in this response.',
+    }),
+  })
+  .register(z.globalRegistry, { id: 'WebhookCreated' });
 
-export const WebhookList = z.object({ webhooks: z.array(WebhookResource) }).meta({ id: 'WebhookList' });
+export const WebhookList = z.object({ webhooks: z.array(WebhookResource) }).register(z.globalRegistry, { id: 'WebhookList' });
 
 export const DeliveryResource = z
   .object({
@@ -35,39 +37,43 @@ export const DeliveryResource = z
     eventId: z.string(),
     eventType: z.string(),
     status: z.enum(DELIVERY_STATUSES),
-    attempts: z.number().int().min(0),
-    lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    nextAttemptAt: z.string().nullable().meta({ description: 'When the next attempt is due; null unless pending.' }),
+    attempts: z.int().check(z.minimum(0)),
+    lastStatusCode: z.nullable(z.int()),
+    lastError: z.nullable(z.string()),
+    nextAttemptAt: z
+      .nullable(z.string())
+      .register(z.globalRegistry, { description: 'When the next attempt is due; null unless pending.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'WebhookDelivery' });
+  .register(z.globalRegistry, { id: 'WebhookDelivery' });
 export type DeliveryResource = z.infer<typeof DeliveryResource>;
 
 export const DeliveryList = z
-  .object({ deliveries: z.array(DeliveryResource), nextCursor: z.string().nullable() })
-  .meta({ id: 'WebhookDeliveryList' });
+  .object({ deliveries: z.array(DeliveryResource), nextCursor: z.nullable(z.string()) })
+  .register(z.globalRegistry, { id: 'WebhookDeliveryList' });
 
 /** `GET /v1/webhooks/{id}/deliveries?limit&cursor`. */
-export const DeliveriesQuery = z
-  .object({
-    limit: PageLimit,
-    cursor: PageCursor,
-  })
-  .strict();
+export const DeliveriesQuery = z.strictObject({
+  limit: PageLimit,
+  cursor: PageCursor,
+});
 export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;
 
 /** The body of every delivery POST. */
 export const WebhookPayload = z
   .object({
-    id: z.string().meta({ description: 'The event id; also the `webhook-id` header, the same on every attempt.' }),
+    id: z
+      .string()
+      .register(z.globalRegistry, { description: 'The event id; also the `webhook-id` header, the same on every attempt.' }),
     type: z.enum(WEBHOOK_EVENT_TYPES),
     timestamp: z.string(),
     tenantId: z.string(),
-    data: z.record(z.string(), z.unknown()).meta({ description: 'Ids and non-personal fields of the event.' }),
+    data: z
+      .record(z.string(), z.unknown())
+      .register(z.globalRegistry, { description: 'Ids and non-personal fields of the event.' }),
   })
-  .meta({ id: 'WebhookEvent' });
+  .register(z.globalRegistry, { id: 'WebhookEvent' });
 
 /** A webhook as answered: never its secret (only the 201 of its creation shows that). */
 export function toWebhookResource(w: WebhookRecord): WebhookResource {

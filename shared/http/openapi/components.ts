@@ -2,7 +2,7 @@
  * The named schemas of the OpenAPI document (`components.schemas`): each is a zod schema a handler validates
  * with or answers in. Operations refer to them by name, so a misspelt name fails `tsc`.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { CreateFileRequestBody, PatchFileRequestBody } from '../../domain/file-requests/schemas.ts';
 import { CompleteUploadBody, CreateUploadBody } from '../../domain/large-uploads/bodies.ts';
 import { PatchFileBody } from '../../domain/schemas.ts';
@@ -23,13 +23,13 @@ import {
 } from '../formats/webhooks.ts';
 
 interface Component {
-  readonly schema: z.ZodType;
+  readonly schema: z.ZodMiniType;
   /** `input` for request bodies (what a client sends), `output` for answers. */
   readonly io: 'input' | 'output';
 }
 
-const request = (schema: z.ZodType): Component => ({ schema, io: 'input' });
-const answer = (schema: z.ZodType): Component => ({ schema, io: 'output' });
+const request = (schema: z.ZodMiniType): Component => ({ schema, io: 'input' });
+const answer = (schema: z.ZodMiniType): Component => ({ schema, io: 'output' });
 
 export const components = {
   File: answer(FileResource),

@@ -3,7 +3,7 @@
  * parameters, body and answers. Keyed by route name and complete (`satisfies Record<RouteName, …>`), so a
  * route added to shared/routes.ts does not compile until it is documented here.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { RouteName } from '../../routes.ts';
 import { ContentQuery, DeleteQuery, ListQuery } from '../formats/files.ts';
 import { ListFileRequestsQuery } from '../formats/file-requests.ts';
@@ -37,7 +37,7 @@ export interface OperationDoc {
   /** Parameters no schema describes (headers, a required `name`); listed before those of `query`. */
   readonly parameters?: readonly Json[];
   /** The query string's schema: one parameter per property. */
-  readonly query?: z.ZodType;
+  readonly query?: z.ZodMiniType;
   readonly requestBody?: { readonly required: boolean; readonly content: Readonly<Record<string, BodySchema>> };
   /** Answers by status, including an error whose text is particular to this route. */
   readonly responses: Readonly<Record<number, { readonly description: string; readonly body?: ComponentName }>>;

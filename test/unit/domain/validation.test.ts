@@ -1,11 +1,11 @@
 /** Turning zod results into the contract's 422 body, and path id checks. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import { isUuid, parseOrThrow, requireUuid, zodIssues } from '../../../shared/domain/validation.ts';
 
 describe('parseOrThrow', () => {
-  const schema = z.object({ a: z.number(), b: z.object({ c: z.string() }) }).strict();
+  const schema = z.strictObject({ a: z.number(), b: z.object({ c: z.string() }) });
 
   it('returns the parsed value', () => {
     expect(parseOrThrow(schema, { a: 1, b: { c: 'x' } })).toEqual({ a: 1, b: { c: 'x' } });
