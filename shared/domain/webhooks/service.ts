@@ -13,7 +13,7 @@ import { zodIssues } from '../validation.ts';
 import { CreateWebhookBody, PatchWebhookBody } from './bodies.ts';
 import type { HostResolver, WebhookStore } from './ports.ts';
 import type { DeliveryRecord, WebhookRecord } from './records.ts';
-import { newWebhookSecret } from './signing.ts';
+import { newWebhookSecret } from './secret.ts';
 import { targetIssues } from './targets.ts';
 
 /** Bounds the fan-out of one event and keeps `GET /v1/webhooks` a single, unpaged answer. */

@@ -1,16 +1,12 @@
 /**
  * What a receiver gets for one event: the body (ids and non-personal fields only, since it leaves the system),
- * its Standard Webhooks signature, the delivery id derived from the event, and the signing secret's format.
+ * its Standard Webhooks signature, and the delivery id derived from the event. Only the dispatcher needs this
+ * (and the `standardwebhooks` library); the secret's format is ./secret.ts.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { v7 as uuidv7 } from 'uuid';
 import type { BusEventDetail } from '../bus-event.ts';
-
-/** `whsec_` + base64 of 32 random bytes: the format the `standardwebhooks` libraries take. */
-export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
 
 /** Keys never sent to a receiver, whatever an event carries: names, descriptions and free text are personal data. */
 const PERSONAL_KEYS = new Set(['originalName', 'name', 'fileName', 'filename', 'description', 'message', 'note', 'notes']);

@@ -2,7 +2,8 @@
 import { Webhook } from 'standardwebhooks';
 import { validate as isValidUuid, version as uuidVersion } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { deliveryIdFor, newWebhookSecret, payloadOf, signedHeaders } from '../../../../shared/domain/webhooks/signing.ts';
+import { newWebhookSecret } from '../../../../shared/domain/webhooks/secret.ts';
+import { deliveryIdFor, payloadOf, signedHeaders } from '../../../../shared/domain/webhooks/signing.ts';
 
 describe('signatures (Standard Webhooks)', () => {
   const body = payloadOf({ id: 'evt-1', type: 'file.created', tenantId: 't1', timestamp: '2026-01-01T00:00:00.000Z', data: { fileId: 'f1' } });
