@@ -60,7 +60,7 @@ export class S3FileStore implements FileStore {
         size: out.ContentLength ?? 0,
         read: async () => {
           try {
-            return body ? await body.transformToByteArray() : new Uint8Array();
+            return body ? await readExactly(body as AsyncIterable<Uint8Array>, out.ContentLength) : new Uint8Array();
           } catch (error) {
             throw new InternalError('storage read failed', { cause: error });
           }
@@ -258,4 +258,25 @@ export class S3FileStore implements FileStore {
       throw new InternalError(`storage ${what} failed`, { cause: error });
     }
   }
+}
+
+/**
+ * The body into one buffer of the size storage announced, chunk by chunk: no list of chunks and no second copy
+ * (the SDK's `transformToByteArray` concatenates), which matters for the megabytes a download holds at once.
+ */
+async function readExactly(body: AsyncIterable<Uint8Array>, size: number | undefined): Promise<Uint8Array> {
+  if (size === undefined) {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+  const into = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for await (const chunk of body) {
+    if (at + chunk.length > size) throw new Error('object longer than its Content-Length');
+    into.set(chunk, at);
+    at += chunk.length;
+  }
+  if (at !== size) throw new Error('object shorter than its Content-Length');
+  return into;
 }
