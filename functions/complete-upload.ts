@@ -5,10 +5,10 @@ import { apiHandler, json } from '../shared/http/api.ts';
 import { jsonBody, mediaType, rawBody, unsupportedBody } from '../shared/http/request.ts';
 import { countUploads } from '../shared/observability/metrics.ts';
 import { authenticator } from '../shared/adapters/wiring/ports.ts';
-import { largeUploads } from '../shared/adapters/wiring/use-cases.ts';
+import { uploadCompletions } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const uploads = largeUploads();
+const completions = uploadCompletions();
 
 /** `POST /v1/uploads/{fileId}/complete`: verifies the uploaded object and creates the File (idempotent). */
 export const handler = apiHandler(auth, async ({ event, caller }) => {
@@ -17,7 +17,8 @@ export const handler = apiHandler(auth, async ({ event, caller }) => {
   const empty = rawBody(event).toString('utf8').trim() === '';
   if (!empty && mediaType(event) !== 'application/json') throw unsupportedBody('application/json');
   const body = parseOrThrow(CompleteUploadBody, empty ? {} : jsonBody(event));
-  const file = await uploads.completeUpload(caller, id, body);
-  countUploads([file]);
+  // Completing again answers the same 200 but is not a new upload.
+  const { file, created } = await completions.completeUpload(caller, id, body);
+  if (created) countUploads([file]);
   return json(200, toFileResource(file, caller), { etag: etagOf(file) });
 });

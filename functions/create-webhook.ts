@@ -5,7 +5,7 @@ import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { webhooks } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const service = await webhooks();
+const service = webhooks();
 
 /** `POST /v1/webhooks` (admin, service): register a receiver; the signing secret is shown in this answer only. */
 export const handler = apiHandler(auth, async ({ event, caller }) => {

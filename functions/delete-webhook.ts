@@ -4,7 +4,7 @@ import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { webhooks } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const service = await webhooks();
+const service = webhooks();
 
 /** `DELETE /v1/webhooks/{id}` (admin, service): no more deliveries; pending ones are dropped by the retry poller. */
 export const handler = apiHandler(auth, async ({ event, caller }) => {

@@ -5,7 +5,7 @@ import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { fileRequestReads } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const requests = await fileRequestReads();
+const requests = fileRequestReads();
 
 /** `GET /v1/file-requests/{id}`: staff see their tenant's requests, a patient only those addressed to it. */
 export const handler = apiHandler(auth, async ({ event, caller }) => {

@@ -5,7 +5,7 @@ import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { webhooks } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const service = await webhooks();
+const service = webhooks();
 
 /** `GET /v1/webhooks/{id}` (admin, service): one webhook, without its secret. */
 export const handler = apiHandler(auth, async ({ event, caller }) => {

@@ -4,10 +4,10 @@ import { parseOrThrow } from '../shared/domain/validation.ts';
 import { apiHandler, json } from '../shared/http/api.ts';
 import { queryParams } from '../shared/http/request.ts';
 import { authenticator } from '../shared/adapters/wiring/ports.ts';
-import { fileRequestReads } from '../shared/adapters/wiring/use-cases.ts';
+import { fileRequestListing } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const requests = await fileRequestReads();
+const requests = await fileRequestListing();
 
 /** `GET /v1/file-requests`: newest first, by owner and status, cursor pages; one index Query per status. */
 export const handler = apiHandler(auth, async ({ event, caller }) => {

@@ -4,7 +4,7 @@ import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { webhooks } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const service = await webhooks();
+const service = webhooks();
 
 /** `GET /v1/webhooks` (admin, service): the tenant's webhooks, oldest first, without secrets. */
 export const handler = apiHandler(auth, async ({ caller }) => {

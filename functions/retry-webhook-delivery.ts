@@ -6,7 +6,7 @@ import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { webhooks } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const service = await webhooks();
+const service = webhooks();
 
 /**
  * `POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry` (admin, service): pending again, due now, with a fresh

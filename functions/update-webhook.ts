@@ -5,7 +5,7 @@ import { authenticator } from '../shared/adapters/wiring/ports.ts';
 import { webhooks } from '../shared/adapters/wiring/use-cases.ts';
 
 const auth = authenticator();
-const service = await webhooks();
+const service = webhooks();
 
 /** `PATCH /v1/webhooks/{id}` (admin, service): url, events, active, description. */
 export const handler = apiHandler(auth, async ({ event, caller }) => {

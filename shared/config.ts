@@ -180,6 +180,7 @@ const NEEDS = {
     variables: 'MEDFILES_SIGNING_SECRET (local) or MEDFILES_SIGNING_SECRET_ARN (deployed)',
     present: (c: Config) => c.signing.secret !== undefined || c.signing.secretArn !== undefined,
   },
+  thumbnailFunction: { variables: 'MEDFILES_THUMBNAIL_FUNCTION', present: (c: Config) => c.thumbnailFunction !== undefined },
   deadLetters: {
     variables: 'MEDFILES_WEBHOOK_DLQ_URL (deployed) or MEDFILES_WEBHOOK_DLQ_FILE (local)',
     present: (c: Config) => c.webhooks.deadLetterQueueUrl !== undefined || c.webhooks.deadLetterFile !== undefined,
@@ -189,7 +190,7 @@ const NEEDS = {
 export type Need = keyof typeof NEEDS;
 
 /** The configuration with the resource names a function asked for known to be present. */
-export type ConfigWith<N extends Need> = Config & { [K in Extract<N, 'bucket' | 'table' | 'eventBus'>]: string };
+export type ConfigWith<N extends Need> = Config & { [K in Extract<N, 'bucket' | 'table' | 'eventBus' | 'thumbnailFunction'>]: string };
 
 /** Checks that `config` holds every setting in `needs`; throws naming each missing variable. Exported for tests. */
 export function requireSettings<N extends Need>(config: Config, needs: readonly N[]): ConfigWith<N> {

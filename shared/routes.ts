@@ -5,7 +5,8 @@
  * (local/) serves the same entries with the same handler modules, so the deployed API and the local one
  * cannot drift. An infra test checks that every entry is in the synthesized template. The OpenAPI document's
  * paths are made from it too (shared/http/openapi/), and the tests read it instead of keeping their own list.
- * Plain data only: infra, local and the tests import this file, no Lambda bundle does.
+ * Plain data only (no imports): infra, local and the tests read it, and http/api.ts names each request's function
+ * from it in the logs.
  */
 
 /** What a function may touch; the CDK construct turns each into an IAM grant plus the env var it needs. */
@@ -70,8 +71,12 @@ export const workers: readonly WorkerDef[] = [
 /** Upload routes read image headers (dimensions) with sharp. */
 const SHARP = ['sharp'] as const;
 
-const READ: readonly Grant[] = ['table:read', 'signing-key:read'];
-const WRITE: readonly Grant[] = ['table:read', 'table:write', 'bus:put', 'signing-key:read'];
+const READ: readonly Grant[] = ['table:read'];
+/** Reads that seal list cursors or sign content links. */
+const SIGNED_READ: readonly Grant[] = [...READ, 'signing-key:read'];
+const CHANGE: readonly Grant[] = ['table:read', 'table:write'];
+/** Changes that publish an event. */
+const WRITE: readonly Grant[] = [...CHANGE, 'bus:put'];
 
 /** Every webhook route's rule (webhook payloads and targets are tenant configuration). */
 const ADMINS_ONLY = 'Admin and service only (403 for other roles).';
@@ -108,7 +113,7 @@ const table = [
   // Large files go straight to storage: these two only sign URLs, then verify what arrived (streamed hash).
   {
     name: 'create-upload', method: 'POST', path: '/v1/uploads', memoryMb: 512, timeoutSeconds: 10,
-    grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete'],
+    grants: [...CHANGE, 'bucket:write', 'bucket:delete'],
     summary: 'Start a large upload, straight to storage',
     description:
       'Reserves a file id (404 everywhere until completed) and returns a presigned PUT URL with the headers ' +
@@ -126,7 +131,7 @@ const table = [
       'uploads list every part with its ETag. Completing again returns the same File. Only the uploader or staff.',
   },
   {
-    name: 'list-files', method: 'GET', path: '/v1/files', memoryMb: 512, timeoutSeconds: 10, grants: READ,
+    name: 'list-files', method: 'GET', path: '/v1/files', memoryMb: 512, timeoutSeconds: 10, grants: SIGNED_READ,
     summary: 'List files (cursor pages)',
     description:
       'Filters combine; each page is one index query per partition. Walking the cursors returns every matching file ' +
@@ -134,7 +139,7 @@ const table = [
       'also those shared with it. `count` is the number of files in this page.',
   },
   {
-    name: 'get-file', method: 'GET', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 10, grants: READ,
+    name: 'get-file', method: 'GET', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 10, grants: SIGNED_READ,
     summary: "A file's metadata and a signed download link",
     description:
       '`downloadUrl` reads the content without a token for 15 minutes (configurable), bound to the caller; ' +
@@ -142,7 +147,7 @@ const table = [
   },
   {
     name: 'get-file-content', method: 'GET', path: '/v1/files/{id}/content', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...READ, 'bucket:read'], invokes: ['make-thumbnail'],
+    grants: [...SIGNED_READ, 'bucket:read'], invokes: ['make-thumbnail'],
     summary: 'The bytes (bearer token or signed link)',
     description:
       '`imageSize=WxH` (each 1–4096) answers a thumbnail, cached in storage (`X-Cache: hit` or `miss`), in `format` ' +
@@ -177,7 +182,7 @@ const table = [
       'sent in events.',
   },
   {
-    name: 'list-file-requests', method: 'GET', path: '/v1/file-requests', memoryMb: 512, timeoutSeconds: 10, grants: READ,
+    name: 'list-file-requests', method: 'GET', path: '/v1/file-requests', memoryMb: 512, timeoutSeconds: 10, grants: SIGNED_READ,
     summary: 'List file requests, newest first (cursor pages); patients see only theirs',
     description: "Filters by `ownerId` and `status`. A patient asking for another owner's requests gets an empty page.",
   },
@@ -196,7 +201,7 @@ const table = [
   },
   // Webhooks (admin, service). Registration resolves the target's host (up to 5 s) when private targets are refused.
   {
-    name: 'create-webhook', method: 'POST', path: '/v1/webhooks', memoryMb: 512, timeoutSeconds: 10, grants: WRITE,
+    name: 'create-webhook', method: 'POST', path: '/v1/webhooks', memoryMb: 512, timeoutSeconds: 10, grants: CHANGE,
     summary: 'Register a webhook; the answer holds its signing secret, shown only here',
     description:
       `${ADMINS_ONLY} Deployed stacks refuse URLs whose host is, or resolves to, a loopback, private, link-local or ` +
@@ -213,24 +218,24 @@ const table = [
     description: ADMINS_ONLY,
   },
   {
-    name: 'update-webhook', method: 'PATCH', path: '/v1/webhooks/{id}', memoryMb: 512, timeoutSeconds: 10, grants: WRITE,
+    name: 'update-webhook', method: 'PATCH', path: '/v1/webhooks/{id}', memoryMb: 512, timeoutSeconds: 10, grants: CHANGE,
     summary: 'Change url, events, active or description',
     description: `${ADMINS_ONLY} An inactive webhook receives nothing; its pending deliveries fail.`,
   },
   {
-    name: 'delete-webhook', method: 'DELETE', path: '/v1/webhooks/{id}', memoryMb: 512, timeoutSeconds: 10, grants: WRITE,
+    name: 'delete-webhook', method: 'DELETE', path: '/v1/webhooks/{id}', memoryMb: 512, timeoutSeconds: 10, grants: CHANGE,
     summary: 'Delete a webhook',
     description: `${ADMINS_ONLY} Nothing more is sent to it, pending retries included.`,
   },
   {
     name: 'list-webhook-deliveries', method: 'GET', path: '/v1/webhooks/{id}/deliveries', memoryMb: 512, timeoutSeconds: 10,
-    grants: READ,
+    grants: SIGNED_READ,
     summary: "A webhook's deliveries, newest first (cursor pages)",
     description: ADMINS_ONLY,
   },
   {
     name: 'retry-webhook-delivery', method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry', memoryMb: 512,
-    timeoutSeconds: 10, grants: WRITE,
+    timeoutSeconds: 10, grants: CHANGE,
     summary: 'Send a delivery again: pending, due now, with a fresh attempt budget',
     description:
       `${ADMINS_ONLY} Any status may be retried; the webhook must be active (else 422). The retry poller sends it ` +

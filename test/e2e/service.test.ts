@@ -61,6 +61,24 @@ describe('GET /v1/openapi.json', () => {
     expect(documented.sort()).toEqual(served.sort());
   });
 
+  it('serves and documents every route the contract (API.md) names', async () => {
+    // The contract's own list, kept here on purpose: the route table must hold these (it may hold more).
+    const contract = [
+      'GET /v1/health', 'GET /v1/openapi.json', 'POST /v1/files', 'GET /v1/files', 'GET /v1/files/{id}',
+      'PATCH /v1/files/{id}', 'DELETE /v1/files/{id}', 'GET /v1/files/{id}/content', 'PUT /v1/files/{id}/content',
+      'POST /v1/files/{id}/restore', 'POST /v1/uploads', 'POST /v1/uploads/{fileId}/complete', 'POST /v1/file-requests',
+      'GET /v1/file-requests', 'GET /v1/file-requests/{id}', 'PATCH /v1/file-requests/{id}', 'POST /v1/webhooks',
+      'GET /v1/webhooks', 'GET /v1/webhooks/{id}', 'PATCH /v1/webhooks/{id}', 'DELETE /v1/webhooks/{id}',
+      'GET /v1/webhooks/{id}/deliveries', 'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+    ];
+    const doc = (await call('/v1/openapi.json')).json<{ paths: Record<string, Record<string, unknown>> }>();
+    for (const route of contract) {
+      const [method, path] = route.split(' ') as [string, string];
+      expect(routes.some((r) => r.method === method && r.path === path), `${route} in the route table`).toBe(true);
+      expect(doc.paths[path]?.[method.toLowerCase()], `${route} documented`).toBeDefined();
+    }
+  });
+
   it('documents the error shape and the File resource', async () => {
     const doc = (await call('/v1/openapi.json')).json<Record<string, unknown>>();
     const schemas = objectsIn(doc).filter((o) => isObject(o.properties)) as { properties: Record<string, unknown> }[];

@@ -157,15 +157,21 @@ describe('token and link settings', () => {
   it('come from the deployment parameters in the deployable template', () => {
     const s = synthesized.aws;
     for (const route of routes.filter((r) => !r.public)) {
-      expect(variablesOf(s, s.stack.routeFunctions.get(route.name)!), route.name).toMatchObject({
+      const variables = variablesOf(s, s.stack.routeFunctions.get(route.name)!);
+      expect(variables, route.name).toMatchObject({
         MEDFILES_JWT_ISSUER: { Ref: 'JwtIssuer' },
         MEDFILES_JWT_AUDIENCE: { Ref: 'JwtAudience' },
         MEDFILES_JWT_JWKS_URL: { Ref: 'JwksUrl' },
         MEDFILES_CLAIM_TENANT: { Ref: 'TenantClaim' },
         MEDFILES_CLAIM_ROLE: { Ref: 'RoleClaim' },
-        // Set only when the PublicUrl parameter is not empty: config.ts rejects an empty URL.
-        MEDFILES_PUBLIC_URL: { 'Fn::If': ['HasPublicUrl', { Ref: 'PublicUrl' }, { Ref: 'AWS::NoValue' }] },
       });
+      // Only functions that sign links or cursors learn the public origin. Set only when the PublicUrl parameter
+      // is not empty: config.ts rejects an empty URL.
+      if (route.grants.includes('signing-key:read')) {
+        expect(variables?.MEDFILES_PUBLIC_URL, route.name).toEqual({ 'Fn::If': ['HasPublicUrl', { Ref: 'PublicUrl' }, { Ref: 'AWS::NoValue' }] });
+      } else {
+        expect(variables, route.name).not.toHaveProperty('MEDFILES_PUBLIC_URL');
+      }
     }
   });
 

@@ -2,7 +2,7 @@
  * DynamoFileRequestStore against a real DynamoDB-compatible server (dynalite): records round-trip, conditional
  * create/replace, the conditional append of files (open, owner, room), list pages by status and owner through
  * the GSIs (newest first, every request once across cursor pages, no other tenant's or files' items), and the
- * store behind FileRequestsService.
+ * store behind the file-request use cases.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
@@ -287,7 +287,7 @@ describe('list', () => {
   });
 });
 
-describe('FileRequestsService on DynamoDB', () => {
+describe('the file-request use cases on DynamoDB', () => {
   const tenant = `fr-service-${run}`;
   const provider: Caller = { sub: 'provider-7', tenantId: tenant, role: 'provider', via: 'token' };
   const patient: Caller = { sub: 'patient-1', tenantId: tenant, role: 'patient', via: 'token' };

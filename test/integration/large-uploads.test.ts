@@ -20,7 +20,8 @@ import { DEFAULT_ALLOWED_TYPES } from '../../shared/config.ts';
 import { contentKey, type Caller } from '../../shared/domain/file.ts';
 import { AbandonedUploads } from '../../shared/domain/large-uploads/abandoned-uploads.ts';
 import { readCreateUpload } from '../../shared/domain/large-uploads/bodies.ts';
-import { LargeUploadsService } from '../../shared/domain/large-uploads/service.ts';
+import { UploadCompletions } from '../../shared/domain/large-uploads/completions.ts';
+import { UploadReservations } from '../../shared/domain/large-uploads/reservations.ts';
 import type { UploadTarget } from '../../shared/domain/large-uploads/upload-target.ts';
 import type { ConsumerDef } from '../../shared/events.ts';
 import { pngWithAlpha } from '../support/images.ts';
@@ -41,8 +42,21 @@ let index: DynamoFileIndex;
 let pending: DynamoPendingUploads;
 let events: RecordingPublisher;
 
-function service(now?: () => Date): LargeUploadsService {
-  return new LargeUploadsService({
+function reservations(now?: () => Date): UploadReservations {
+  return new UploadReservations({
+    store,
+    index,
+    pending,
+    fileRequests: new InMemoryFileRequests(),
+    // Multipart from 5 MiB with 5 MiB parts (S3's minimum), so two parts make a quick test.
+    singlePutMaxBytes: 5 * MiB,
+    minPartSize: 5 * MiB,
+    now,
+  });
+}
+
+function completions(): UploadCompletions {
+  return new UploadCompletions({
     store,
     index,
     pending,
@@ -50,10 +64,6 @@ function service(now?: () => Date): LargeUploadsService {
     images: new SharpImageProcessor({ limitInputPixels: 100_000_000 }),
     fileRequests: new InMemoryFileRequests(),
     allowedTypes,
-    // Multipart from 5 MiB with 5 MiB parts (S3's minimum), so two parts make a quick test.
-    singlePutMaxBytes: 5 * MiB,
-    minPartSize: 5 * MiB,
-    now,
   });
 }
 
@@ -70,7 +80,7 @@ afterAll(() => {
   raw.destroy();
 });
 
-const start = (fields: Record<string, unknown>, uploads = service()) =>
+const start = (fields: Record<string, unknown>, uploads = reservations()) =>
   uploads.createUpload(caller, readCreateUpload({ name: 'Befund März.pdf', mimeType: 'application/pdf', ...fields }, { maxUploadBytes: 5 * 1024 * MiB, allowedTypes }));
 
 async function putSingle(target: UploadTarget, bytes: Uint8Array): Promise<void> {
@@ -102,7 +112,8 @@ describe('single PUT', () => {
     expect(await index.get(tenantId, target.fileId)).toBeNull();
 
     await putSingle(target, bytes);
-    const file = await service().completeUpload(caller, target.fileId, {});
+    const { file, created } = await completions().completeUpload(caller, target.fileId, {});
+    expect(created).toBe(true);
     expect(file).toMatchObject({ id: target.fileId, size: bytes.length, sha256: sha(bytes), mimeType: 'application/pdf', category: 'lab_result' });
     expect(await index.get(tenantId, target.fileId)).toEqual(file);
     expect(await partition(target.fileId)).toEqual(['F:file']);
@@ -112,14 +123,14 @@ describe('single PUT', () => {
     expect(parse(meta.ContentDisposition!)).toMatchObject({ type: 'attachment', parameters: { filename: 'Befund März.pdf' } });
     const stored = await store.open(contentKey(tenantId, target.fileId));
     expect(Buffer.from(await stored!.read()).equals(bytes)).toBe(true);
-    expect(await service().completeUpload(caller, target.fileId, {})).toEqual(file);
+    expect(await completions().completeUpload(caller, target.fileId, {})).toEqual({ file, created: false });
   });
 
   it('reads image dimensions from the first bytes and tags the object of an expiring file', async () => {
     const png = await pngWithAlpha({ width: 300, height: 200 });
     const target = await start({ name: 'photo.png', mimeType: 'image/png', size: png.length, expiryInterval: 3600 });
     await putSingle(target, png);
-    const file = await service().completeUpload(caller, target.fileId, {});
+    const { file } = await completions().completeUpload(caller, target.fileId, {});
     expect(file).toMatchObject({ mimeType: 'image/png', imageWidth: 300, imageHeight: 200 });
     expect(file.expiresAt).not.toBeNull();
   });
@@ -143,16 +154,16 @@ describe('single PUT', () => {
     it(`${label}: ${status}, and no object, claim or pending record is left`, async () => {
       const { target, body } = await make(pdf(50_000));
       await putSingle(target, body);
-      await expect(service().completeUpload(caller, target.fileId, {})).rejects.toMatchObject({ status, details: [{ path }] });
+      await expect(completions().completeUpload(caller, target.fileId, {})).rejects.toMatchObject({ status, details: [{ path }] });
       expect(await objectExists(target.fileId)).toBe(false);
       expect(await partition(target.fileId)).toEqual([]);
-      await expect(service().completeUpload(caller, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      await expect(completions().completeUpload(caller, target.fileId, {})).rejects.toMatchObject({ status: 404 });
     });
   }
 
   it('no object uploaded: 422 and nothing left', async () => {
     const target = await start({ size: 1000 });
-    await expect(service().completeUpload(caller, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'fileId' }] });
+    await expect(completions().completeUpload(caller, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'fileId' }] });
     expect(await partition(target.fileId)).toEqual([]);
   });
 });
@@ -172,7 +183,7 @@ describe('multipart', () => {
       expect(res.status).toBe(200);
       parts.push({ partNumber: part.partNumber, etag: res.headers.get('etag')! });
     }
-    const file = await service().completeUpload(caller, target.fileId, { parts });
+    const { file } = await completions().completeUpload(caller, target.fileId, { parts });
     expect(file).toMatchObject({ size: bytes.length, sha256: sha(bytes), mimeType: 'application/pdf' });
     const meta = await head(target.fileId);
     expect(meta.ContentType).toBe('application/pdf');
@@ -187,9 +198,9 @@ describe('uploads never completed', () => {
     // Started 25 hours ago: the pending record is due now.
     const past = () => new Date(Date.now() - 25 * 3600 * 1000);
     const bytes = pdf(10_000);
-    const single = await start({ size: bytes.length }, service(past));
+    const single = await start({ size: bytes.length }, reservations(past));
     await putSingle(single, bytes);
-    const multi = await start({ size: 6 * MiB }, service(past));
+    const multi = await start({ size: 6 * MiB }, reservations(past));
     expect(await objectExists(single.fileId)).toBe(true);
 
     const cleaner = new AbandonedUploads(store, index);
@@ -217,6 +228,6 @@ describe('uploads never completed', () => {
     expect(await objectExists(single.fileId)).toBe(false);
     expect(await objectExists(multi.fileId)).toBe(false);
     expect(await partition(single.fileId)).toEqual(['F:claim']);
-    await expect(service().completeUpload(caller, single.fileId, {})).rejects.toMatchObject({ status: 404 });
+    await expect(completions().completeUpload(caller, single.fileId, {})).rejects.toMatchObject({ status: 404 });
   });
 });

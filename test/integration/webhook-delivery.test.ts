@@ -20,7 +20,7 @@ import { Sealer } from '../../shared/domain/sealing.ts';
 import type { BusEventDetail } from '../../shared/domain/bus-event.ts';
 import { WebhookDispatcher } from '../../shared/domain/webhooks/dispatcher.ts';
 import type { DeliveryRecord, WebhookRecord } from '../../shared/domain/webhooks/records.ts';
-import { WebhookService } from '../../shared/domain/webhooks/service.ts';
+import { webhookUseCases, type WebhookUseCases } from '../support/webhook-use-cases.ts';
 import { makeIntegrationClients, type IntegrationClients } from '../support/integration-clients.ts';
 
 const TIMEOUT_MS = 400;
@@ -76,7 +76,7 @@ let dlqFile: string;
 let clock: Date;
 let tenant: string;
 let admin: Caller;
-let registry: WebhookService;
+let registry: WebhookUseCases;
 let dispatcher: WebhookDispatcher;
 const receivers: Receiver[] = [];
 
@@ -138,7 +138,7 @@ beforeEach(() => {
   admin = { sub: 'admin-1', tenantId: tenant, role: 'admin', via: 'token' };
   dlqFile = path.join(dir, `${tenant}.jsonl`);
   clock = new Date();
-  registry = new WebhookService({
+  registry = webhookUseCases({
     store,
     resolver: { resolve: async () => ['127.0.0.1'] },
     sealer: new Sealer('integration-signing-secret-0123456789abcdef'),
@@ -333,7 +333,7 @@ describe('targets (deployed settings: private targets refused)', () => {
   });
 
   it('refuses loopback and private targets at registration', async () => {
-    const strictRegistry = new WebhookService({
+    const strictRegistry = webhookUseCases({
       store,
       resolver: { resolve: async (host) => (host === 'rebind.example' ? ['10.0.0.7'] : ['93.184.215.14']) },
       sealer: new Sealer('integration-signing-secret-0123456789abcdef'),

@@ -4,17 +4,19 @@
  */
 import { FileRequestChanges, type FileRequestChangesDeps } from '../../shared/domain/file-requests/changes.ts';
 import { FileRequestUploads, type FileRequestGateDeps } from '../../shared/domain/file-requests/gate.ts';
-import { FileRequestReads, type FileRequestReadsDeps } from '../../shared/domain/file-requests/reads.ts';
+import { FileRequestListing, type FileRequestListingDeps } from '../../shared/domain/file-requests/listing.ts';
+import { FileRequestReads } from '../../shared/domain/file-requests/reads.ts';
 
-export function fileRequestUseCases(deps: FileRequestChangesDeps & FileRequestReadsDeps & FileRequestGateDeps) {
+export function fileRequestUseCases(deps: FileRequestChangesDeps & FileRequestListingDeps & FileRequestGateDeps) {
   const changes = new FileRequestChanges(deps);
-  const reads = new FileRequestReads(deps);
+  const reads = new FileRequestReads(deps.store);
+  const listing = new FileRequestListing(deps);
   const uploads = new FileRequestUploads(deps);
   return {
     createFileRequest: changes.createFileRequest.bind(changes),
     updateFileRequest: changes.updateFileRequest.bind(changes),
     getFileRequest: reads.getFileRequest.bind(reads),
-    listFileRequests: reads.listFileRequests.bind(reads),
+    listFileRequests: listing.listFileRequests.bind(listing),
     assertOpenFor: uploads.assertOpenFor.bind(uploads),
     addFiles: uploads.addFiles.bind(uploads),
   };

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 /**
- * In-memory implementations of the domain's ports for unit tests of FilesService: no I/O, inspectable state,
+ * In-memory implementations of the domain's ports for unit tests of the use cases: no I/O, inspectable state,
  * and switches to make one call fail, to prove what the service leaves behind when a dependency breaks.
  */
 import { ValidationError } from '../../shared/domain/errors.ts';

@@ -1,7 +1,7 @@
 /**
  * The ports a function may use, each built once per container, on first use, from the settings it needs: asking
  * for the file index requires MEDFILES_TABLE and makes the DynamoDB client, and nothing else. Handlers call these
- * at module init (through ./use-cases.ts), so a missing setting stops the cold start with the variable's name,
+ * at module init (mostly through ./use-cases.ts), so a missing setting stops the cold start with the variable's name,
  * and a function's bundle holds only the clients and adapters its route reaches.
  *
  * The local runtime replaces the two parts that are other services in AWS, the event bus and the thumbnail
@@ -28,22 +28,32 @@ import { SharpImageProcessor } from '../sharp-image-processor.ts';
 
 const built = new Map<string, unknown>();
 
-/** One instance per container. */
+/** One instance per container. A promise that fails is forgotten, so the next request tries again. */
 function once<T>(name: string, make: () => T): T {
-  if (!built.has(name)) built.set(name, make());
+  if (!built.has(name)) {
+    const made = make();
+    built.set(name, made);
+    if (made instanceof Promise) made.catch(() => built.delete(name));
+  }
   return built.get(name) as T;
 }
 
 const local: { events?: EventPublisher; thumbnails?: Thumbnailer } = {};
 
+/** A replacement made after a handler has wired the real port would be silently ignored: refuse it instead. */
+function replace<K extends keyof typeof local>(port: K, value: NonNullable<(typeof local)[K]>): void {
+  if (built.has(port)) throw new Error(`the ${port} port is already wired: replace it before importing any handler`);
+  local[port] = value;
+}
+
 /** Local runtime: events go through its in-process bus (EventBridge and its rules in AWS). */
 export function useEventPublisher(publisher: EventPublisher): void {
-  local.events = publisher;
+  replace('events', publisher);
 }
 
 /** Local runtime: thumbnails are made by the thumbnail handler in-process (a separate function in AWS). */
 export function useThumbnailer(thumbnailer: Thumbnailer): void {
-  local.thumbnails = thumbnailer;
+  replace('thumbnails', thumbnailer);
 }
 
 export function fileStore(): S3FileStore {
@@ -94,13 +104,12 @@ export function imageProcessor(): SharpImageProcessor {
   return once('images', () => new SharpImageProcessor({ limitInputPixels: config().imagePixelLimit }));
 }
 
-/** The thumbnail function when deployed; in-process (same handler) locally. */
+/** The thumbnail function (a separate Lambda with sharp); the local runtime runs its handler in-process. */
 export function thumbnailer(): Thumbnailer {
   return once('thumbnails', () => {
     if (local.thumbnails) return local.thumbnails;
-    const cfg = config();
-    if (cfg.thumbnailFunction) return new LambdaThumbnailer(lambdaClient(cfg), cfg.thumbnailFunction);
-    return thumbnailMaker();
+    const cfg = config('thumbnailFunction');
+    return new LambdaThumbnailer(lambdaClient(cfg), cfg.thumbnailFunction);
   });
 }
 

@@ -6,6 +6,7 @@ import { config } from '../../config.ts';
 import { ExpiryService } from '../../domain/expiry.ts';
 import { FileRequestChanges } from '../../domain/file-requests/changes.ts';
 import { FileRequestUploads } from '../../domain/file-requests/gate.ts';
+import { FileRequestListing } from '../../domain/file-requests/listing.ts';
 import { FileRequestReads } from '../../domain/file-requests/reads.ts';
 import { FileChanges } from '../../domain/files/changes.ts';
 import { FileContent } from '../../domain/files/content.ts';
@@ -16,9 +17,11 @@ import { FileStates } from '../../domain/files/states.ts';
 import { FileRemoval } from '../../domain/files/removal.ts';
 import { FileUploads } from '../../domain/files/uploads.ts';
 import { AbandonedUploads } from '../../domain/large-uploads/abandoned-uploads.ts';
-import { LargeUploadsService } from '../../domain/large-uploads/service.ts';
+import { UploadCompletions } from '../../domain/large-uploads/completions.ts';
+import { UploadReservations } from '../../domain/large-uploads/reservations.ts';
 import { ContentLinks } from '../../domain/links.ts';
 import { WebhookDispatcher } from '../../domain/webhooks/dispatcher.ts';
+import { DeliveryLog } from '../../domain/webhooks/delivery-log.ts';
 import { WebhookService } from '../../domain/webhooks/service.ts';
 import { dnsHostResolver, HttpWebhookSender } from '../http-webhook-sender.ts';
 import { logDispatch, reportError } from '../reporters.ts';
@@ -88,8 +91,18 @@ export function fileRemoval(): FileRemoval {
   return new FileRemoval({ store: fileStore(), index: fileIndex(), events: eventPublisher(), reportError });
 }
 
-export function largeUploads(): LargeUploadsService {
-  return new LargeUploadsService({
+/** `POST /v1/uploads` only signs URLs: no event bus, no image processor. */
+export function uploadReservations(): UploadReservations {
+  return new UploadReservations({
+    store: fileStore(),
+    index: fileIndex(),
+    pending: pendingUploads(),
+    fileRequests: fileRequestGate(),
+  });
+}
+
+export function uploadCompletions(): UploadCompletions {
+  return new UploadCompletions({
     store: fileStore(),
     index: fileIndex(),
     pending: pendingUploads(),
@@ -109,21 +122,28 @@ export function expiry(): ExpiryService {
   return new ExpiryService(fileStore(), fileIndex(), eventPublisher());
 }
 
-export async function fileRequestReads(): Promise<FileRequestReads> {
-  return new FileRequestReads({ store: fileRequestStore(), sealer: await sealer() });
+export function fileRequestReads(): FileRequestReads {
+  return new FileRequestReads(fileRequestStore());
+}
+
+export async function fileRequestListing(): Promise<FileRequestListing> {
+  return new FileRequestListing({ store: fileRequestStore(), sealer: await sealer() });
 }
 
 export function fileRequestChanges(): FileRequestChanges {
   return new FileRequestChanges({ store: fileRequestStore(), events: eventPublisher(), reportError });
 }
 
-export async function webhooks(): Promise<WebhookService> {
+export function webhooks(): WebhookService {
   return new WebhookService({
     store: webhookStore(),
     resolver: dnsHostResolver,
-    sealer: await sealer(),
     allowPrivateTargets: config().webhooks.allowPrivateTargets,
   });
+}
+
+export async function deliveryLog(): Promise<DeliveryLog> {
+  return new DeliveryLog({ store: webhookStore(), sealer: await sealer() });
 }
 
 /** What deliver-webhooks and retry-webhooks run: the table, HTTP out, the dead-letter queue. */

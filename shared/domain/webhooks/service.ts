@@ -4,11 +4,9 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type * as z from 'zod/mini';
-import { cursorFingerprint, openCursor, sealCursor } from '../cursors.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Caller } from '../file.ts';
 import { retryOnConflict } from '../optimistic-writes.ts';
-import type { Sealer } from '../sealing.ts';
 import { zodIssues } from '../validation.ts';
 import { CreateWebhookBody, PatchWebhookBody } from './bodies.ts';
 import type { HostResolver, WebhookStore } from './ports.ts';
@@ -19,19 +17,9 @@ import { targetIssues } from './targets.ts';
 /** Bounds the fan-out of one event and keeps `GET /v1/webhooks` a single, unpaged answer. */
 export const MAX_WEBHOOKS_PER_TENANT = 50;
 
-/** One page of a webhook's deliveries, as the route's query asks for it (already validated). */
-export interface DeliveriesPageRequest {
-  /** 1 to 100. */
-  limit: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
 export interface WebhookServiceDeps {
   store: WebhookStore;
   resolver: HostResolver;
-  /** Seals delivery list cursors. */
-  sealer: Sealer;
   /** Local runtime: loopback and private targets allowed. Deployed: refused at registration and on connect. */
   allowPrivateTargets: boolean;
   now?: () => Date;
@@ -109,22 +97,6 @@ export class WebhookService {
     if (!(await this.#d.store.deleteWebhook(caller.tenantId, id))) throw new NotFoundError('Webhook not found');
   }
 
-  /** A webhook's deliveries, newest first, in cursor pages. */
-  async listDeliveries(
-    caller: Caller,
-    webhookId: string,
-    query: DeliveriesPageRequest,
-  ): Promise<{ deliveries: DeliveryRecord[]; nextCursor: string | null }> {
-    assertManagesWebhooks(caller);
-    await this.#webhook(caller, webhookId);
-    const fingerprint = cursorFingerprint(['webhook-deliveries', caller.tenantId, webhookId]);
-    const before = openCursor(this.#d.sealer, query.cursor, fingerprint);
-    const page = await this.#d.store.listDeliveries(caller.tenantId, webhookId, { limit: query.limit, before });
-    const last = page.deliveries.at(-1);
-    const nextCursor = sealCursor(this.#d.sealer, page.more && last ? last.id : null, fingerprint);
-    return { deliveries: page.deliveries, nextCursor };
-  }
-
   /**
    * Makes a delivery pending again, due now, with a fresh attempt budget; the retry poller sends it. Any status
    * may be retried (a receiver that lost a delivery it acknowledged can ask for it again).
@@ -158,10 +130,8 @@ export class WebhookService {
     );
   }
 
-  async #webhook(caller: Caller, id: string): Promise<WebhookRecord> {
-    const webhook = await this.#d.store.getWebhook(caller.tenantId, id);
-    if (!webhook) throw new NotFoundError('Webhook not found');
-    return webhook;
+  #webhook(caller: Caller, id: string): Promise<WebhookRecord> {
+    return tenantWebhook(this.#d.store, caller, id);
   }
 
   /** Schema issues and (deployed) target issues together: one 422 lists every offending field. */
@@ -180,4 +150,11 @@ export class WebhookService {
 /** Webhooks belong to admins and services; patients and providers get 403. */
 export function assertManagesWebhooks(caller: Caller): void {
   if (caller.role !== 'admin' && caller.role !== 'service') throw new ForbiddenError('Only admins and services manage webhooks');
+}
+
+/** The caller's tenant's webhook; NotFoundError otherwise. */
+export async function tenantWebhook(store: WebhookStore, caller: Caller, id: string): Promise<WebhookRecord> {
+  const webhook = await store.getWebhook(caller.tenantId, id);
+  if (!webhook) throw new NotFoundError('Webhook not found');
+  return webhook;
 }

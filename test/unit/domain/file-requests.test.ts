@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type AppError } from '../../../shared/domain/errors.ts';
 import type { Caller } from '../../../shared/domain/file.ts';
 import { assertMayChange, canCreateFileRequest, canSeeFileRequest } from '../../../shared/domain/file-requests/policy.ts';
-import { fileRequestListPlan } from '../../../shared/domain/file-requests/reads.ts';
+import { fileRequestListPlan } from '../../../shared/domain/file-requests/listing.ts';
 import { toFileRequestResource, type FileRequestRecord } from '../../../shared/domain/file-requests/record.ts';
 import { CreateFileRequestBody, MAX_FILES_PER_FILE_REQUEST, PatchFileRequestBody, type FileRequestStatus } from '../../../shared/domain/file-requests/schemas.ts';
 import { ListFileRequestsQuery } from '../../../shared/http/formats/file-requests.ts';

@@ -1,5 +1,5 @@
 /**
- * The observability adapter on its own (shared/adapters/observability): what the logger prints is its allow-list
+ * Observability on its own (shared/observability, shared/adapters/reporters.ts): what the logger prints is its allow-list
  * and the invocation's keys, whatever it is given; each invocation's lines name that invocation even when
  * invocations interleave; a failure is logged by class and thrown on; counted metrics go out once per invocation.
  * Output is read where Powertools writes it: process.stdout and process.stderr.

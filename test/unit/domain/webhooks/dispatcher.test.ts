@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Sealer } from '../../../../shared/domain/sealing.ts';
 import { WebhookDispatcher } from '../../../../shared/domain/webhooks/dispatcher.ts';
 import type { DeliveryRecord } from '../../../../shared/domain/webhooks/records.ts';
-import { WebhookService } from '../../../../shared/domain/webhooks/service.ts';
+import { webhookUseCases, type WebhookUseCases } from '../../../support/webhook-use-cases.ts';
 import {
   admin,
   busEvent,
@@ -22,7 +22,7 @@ describe('WebhookDispatcher', () => {
   let deadLetters: RecordingDeadLetters;
   let clock: Date;
   const sealer = new Sealer('unit-signing-secret-0123456789abcdef');
-  let registry: WebhookService;
+  let registry: WebhookUseCases;
 
   const dispatcher = (over: Partial<ConstructorParameters<typeof WebhookDispatcher>[0]> = {}) =>
     new WebhookDispatcher({ store, sender, deadLetters, retryDelaysSeconds: [1, 1], timeoutSeconds: 10, now: () => clock, log: () => undefined, ...over });
@@ -36,7 +36,7 @@ describe('WebhookDispatcher', () => {
     sender = new ScriptedSender();
     deadLetters = new RecordingDeadLetters();
     clock = new Date('2026-03-01T10:00:00.000Z');
-    registry = new WebhookService({ store, sealer, resolver: publicResolver, allowPrivateTargets: false, now: () => clock });
+    registry = webhookUseCases({ store, sealer, resolver: publicResolver, allowPrivateTargets: false, now: () => clock });
   });
 
   it('delivers to every active webhook of the tenant that wants the type, and to no other', async () => {

@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from 
 import { Sealer } from '../../../../shared/domain/sealing.ts';
 import { WebhookDispatcher } from '../../../../shared/domain/webhooks/dispatcher.ts';
 import type { HostResolver } from '../../../../shared/domain/webhooks/ports.ts';
-import { WebhookService } from '../../../../shared/domain/webhooks/service.ts';
+import { webhookUseCases } from '../../../support/webhook-use-cases.ts';
 import {
   admin,
   busEvent,
@@ -34,7 +34,7 @@ describe('WebhookService', () => {
   let clock: Date;
   const sealer = new Sealer('unit-signing-secret-0123456789abcdef');
   const make = (options: { allowPrivateTargets?: boolean; resolver?: HostResolver } = {}) =>
-    new WebhookService({
+    webhookUseCases({
       store,
       sealer,
       resolver: options.resolver ?? publicResolver,

@@ -1,6 +1,7 @@
 /**
- * LargeUploadsService with in-memory ports: what a presigned PUT demands of the client, verification on
- * completion and what a failure leaves behind (nothing), idempotent completion, who may complete, and multipart.
+ * UploadReservations and UploadCompletions with in-memory ports: what a presigned PUT demands of the client,
+ * verification on completion and what a failure leaves behind (nothing), idempotent completion (a repeat is not a
+ * new upload), who may complete, and multipart.
  */
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { DEFAULT_ALLOWED_TYPES } from '../../../../shared/config.ts';
 import { contentKey, type Caller } from '../../../../shared/domain/file.ts';
 import type { ImageInfo, ImageProcessor, Thumbnail } from '../../../../shared/domain/images.ts';
 import { readCreateUpload, type CreateUploadBody } from '../../../../shared/domain/large-uploads/bodies.ts';
-import { LargeUploadsService } from '../../../../shared/domain/large-uploads/service.ts';
+import { UploadCompletions } from '../../../../shared/domain/large-uploads/completions.ts';
+import { UploadReservations } from '../../../../shared/domain/large-uploads/reservations.ts';
 import type { SinglePutTarget } from '../../../../shared/domain/large-uploads/upload-target.ts';
 import {
   InMemoryFileIndex,
@@ -46,13 +48,14 @@ class FakeImages implements ImageProcessor {
   }
 }
 
-describe('LargeUploadsService with in-memory ports', () => {
+describe('large uploads with in-memory ports', () => {
   let store: InMemoryFileStore;
   let index: InMemoryFileIndex;
   let pending: InMemoryPendingUploads;
   let events: RecordingPublisher;
   let requests: InMemoryFileRequests;
-  let service: LargeUploadsService;
+  let reservations: UploadReservations;
+  let completions: UploadCompletions;
   let clock: Date;
 
   beforeEach(() => {
@@ -62,25 +65,16 @@ describe('LargeUploadsService with in-memory ports', () => {
     pending = new InMemoryPendingUploads();
     events = new RecordingPublisher();
     requests = new InMemoryFileRequests();
-    service = new LargeUploadsService({
-      store,
-      index,
-      pending,
-      events,
-      images: new FakeImages(),
-      fileRequests: requests,
-      allowedTypes,
-      singlePutMaxBytes: 2 * MiB,
-      minPartSize: MiB,
-      now: () => clock,
-    });
+    const now = () => clock;
+    reservations = new UploadReservations({ store, index, pending, fileRequests: requests, singlePutMaxBytes: 2 * MiB, minPartSize: MiB, now });
+    completions = new UploadCompletions({ store, index, pending, events, images: new FakeImages(), fileRequests: requests, allowedTypes, now });
   });
 
   const body = (overrides: Partial<CreateUploadBody> = {}): CreateUploadBody =>
     readCreateUpload({ name: 'Röntgen scan.pdf', mimeType: 'application/pdf', size: 1000, ...overrides }, limits);
 
   async function startSingle(caller: Caller, bytes: Uint8Array, overrides: Partial<CreateUploadBody> = {}) {
-    const target = await service.createUpload(caller, body({ size: bytes.length, ...overrides }));
+    const target = await reservations.createUpload(caller, body({ size: bytes.length, ...overrides }));
     if (!('method' in target)) throw new Error('expected a single PUT');
     return target;
   }
@@ -129,7 +123,8 @@ describe('LargeUploadsService with in-memory ports', () => {
     });
     upload(target, bytes);
     clock = new Date('2026-11-22T15:10:00.000Z');
-    const file = await service.completeUpload(provider, target.fileId, {});
+    const { file, created } = await completions.completeUpload(provider, target.fileId, {});
+    expect(created).toBe(true);
     expect(file).toMatchObject({
       id: target.fileId,
       ownerId: 'patient-1',
@@ -156,8 +151,40 @@ describe('LargeUploadsService with in-memory ports', () => {
     expect(JSON.stringify(events.events)).not.toContain('ntgen');
     expect(pending.uploads.size).toBe(0);
 
-    expect(await service.completeUpload(provider, target.fileId, {})).toEqual(file);
+    expect(await completions.completeUpload(provider, target.fileId, {})).toEqual({ file, created: false });
     expect(events.events).toHaveLength(2);
+  });
+
+  describe('a repeated completion is not a new upload', () => {
+    it('completing a completed upload returns the same File with created: false and publishes nothing', async () => {
+      const bytes = pdf(1000);
+      const target = await startSingle(patient, bytes);
+      upload(target, bytes);
+      const first = await completions.completeUpload(patient, target.fileId, {});
+      expect(first.created).toBe(true);
+      const published = events.events.length;
+
+      const again = await completions.completeUpload(patient, target.fileId, {});
+      expect(again).toEqual({ file: first.file, created: false });
+      expect(events.events).toHaveLength(published);
+    });
+
+    it('of two concurrent completions, the one that loses the index write reports created: false', async () => {
+      const bytes = pdf(1000);
+      const target = await startSingle(patient, bytes);
+      upload(target, bytes);
+      let replaces = 0;
+      index.failOn('replace', (call) => void (replaces = call));
+
+      const results = await Promise.all([
+        completions.completeUpload(patient, target.fileId, {}),
+        completions.completeUpload(patient, target.fileId, {}),
+      ]);
+      expect(replaces).toBe(2); // both verified the bytes and raced for the claim
+      expect(results.map((r) => r.created).sort()).toEqual([false, true]);
+      expect(results[1]!.file).toEqual(results[0]!.file);
+      expect(events.events.map((e) => e.type)).toEqual(['file.created']);
+    });
   });
 
   it('uses the checksum storage verified instead of reading the object again', async () => {
@@ -165,7 +192,7 @@ describe('LargeUploadsService with in-memory ports', () => {
     const bytes = pdf(1000);
     const target = await startSingle(patient, bytes, { sha256: sha(bytes) });
     upload(target, bytes);
-    expect((await service.completeUpload(patient, target.fileId, {})).sha256).toBe(sha(bytes));
+    expect((await completions.completeUpload(patient, target.fileId, {})).file.sha256).toBe(sha(bytes));
     expect(store.calls.some((c) => c.op === 'sha256Of')).toBe(false);
   });
 
@@ -173,7 +200,7 @@ describe('LargeUploadsService with in-memory ports', () => {
     const bytes = Buffer.concat([PNG_HEADER, Buffer.alloc(500)]);
     const target = await startSingle(patient, bytes, { name: 'a.png', mimeType: 'image/png' });
     upload(target, bytes);
-    expect(await service.completeUpload(patient, target.fileId, {})).toMatchObject({ mimeType: 'image/png', imageWidth: 16, imageHeight: 8 });
+    expect((await completions.completeUpload(patient, target.fileId, {})).file).toMatchObject({ mimeType: 'image/png', imageWidth: 16, imageHeight: 8 });
   });
 
   it('a text file whose first 64 KiB end mid-character is still text', async () => {
@@ -181,21 +208,21 @@ describe('LargeUploadsService with in-memory ports', () => {
     const target = await startSingle(patient, bytes, { name: 'notes.txt', mimeType: 'text/plain' });
     upload(target, bytes);
     expect(target.headers['Content-Type']).toBe('text/plain; charset=utf-8');
-    expect((await service.completeUpload(patient, target.fileId, {})).mimeType).toBe('text/plain');
+    expect((await completions.completeUpload(patient, target.fileId, {})).file.mimeType).toBe('text/plain');
   });
 
   describe('a failed verification leaves nothing, and the id stays 404', () => {
     it('no object: 422', async () => {
       const target = await startSingle(patient, pdf(1000));
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'fileId' }] });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'fileId' }] });
       expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
     });
 
     it('another size than declared: 422', async () => {
       const target = await startSingle(patient, pdf(1000));
       store.objects.set(contentKey('t1', target.fileId), { bytes: pdf(999), headers: { contentType: 'application/pdf', contentDisposition: 'attachment' } });
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'size' }] });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'size' }] });
       expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
     });
 
@@ -203,7 +230,7 @@ describe('LargeUploadsService with in-memory ports', () => {
       const bytes = pdf(1000);
       const target = await startSingle(patient, bytes, { sha256: sha(pdf(1001).subarray(0, 1000).fill(1, 30)) });
       store.objects.set(contentKey('t1', target.fileId), { bytes, headers: { contentType: 'application/pdf', contentDisposition: 'attachment' } });
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'sha256' }] });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'sha256' }] });
       expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
     });
 
@@ -213,7 +240,7 @@ describe('LargeUploadsService with in-memory ports', () => {
         bytes: Buffer.concat([PNG_HEADER, Buffer.alloc(10)]),
         headers: { contentType: 'application/pdf', contentDisposition: 'attachment' },
       });
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 415 });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 415 });
       expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
       expect(events.events).toEqual([]);
     });
@@ -224,15 +251,15 @@ describe('LargeUploadsService with in-memory ports', () => {
       const target = await startSingle(patient, bytes, { fileRequestId: '0193a5c2-0000-7000-8000-000000000002' });
       upload(target, bytes);
       requests.close('0193a5c2-0000-7000-8000-000000000002');
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422 });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422 });
       expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
     });
   });
 
   describe('who may start and complete', () => {
     it('a patient uploads only for itself (403) and only to an open request of its own (422); nothing is reserved', async () => {
-      await expect(service.createUpload(patient, body({ ownerId: 'patient-2' }))).rejects.toMatchObject({ status: 403 });
-      await expect(service.createUpload(patient, body({ fileRequestId: '0193a5c2-0000-7000-8000-000000000009' }))).rejects.toMatchObject({
+      await expect(reservations.createUpload(patient, body({ ownerId: 'patient-2' }))).rejects.toMatchObject({ status: 403 });
+      await expect(reservations.createUpload(patient, body({ fileRequestId: '0193a5c2-0000-7000-8000-000000000009' }))).rejects.toMatchObject({
         status: 422,
         details: [{ path: 'fileRequestId' }],
       });
@@ -243,18 +270,18 @@ describe('LargeUploadsService with in-memory ports', () => {
       const bytes = pdf(1000);
       const target = await startSingle(patient, bytes);
       upload(target, bytes);
-      await expect(service.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
-      await expect(service.completeUpload(otherTenant, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      await expect(completions.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      await expect(completions.completeUpload(otherTenant, target.fileId, {})).rejects.toMatchObject({ status: 404 });
       expect(store.objects.has(contentKey('t1', target.fileId))).toBe(true);
-      expect((await service.completeUpload(provider, target.fileId, {})).createdBy).toEqual({ id: 'patient-1', role: 'patient' });
-      await expect(service.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      expect((await completions.completeUpload(provider, target.fileId, {})).file.createdBy).toEqual({ id: 'patient-1', role: 'patient' });
+      await expect(completions.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
     });
 
     it('an upload past its lifetime is 404', async () => {
       const target = await startSingle(patient, pdf(1000));
       upload(target, pdf(1000));
       clock = new Date(clock.getTime() + 24 * 3600 * 1000);
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
     });
   });
 
@@ -262,7 +289,7 @@ describe('LargeUploadsService with in-memory ports', () => {
     const bytes = Buffer.concat([pdf(MiB), Buffer.alloc(MiB + 512 * 1024, 0x41)]);
 
     async function startMultipart() {
-      const target = await service.createUpload(patient, body({ size: bytes.length, sha256: sha(bytes) }));
+      const target = await reservations.createUpload(patient, body({ size: bytes.length, sha256: sha(bytes) }));
       if (!('parts' in target)) throw new Error('expected multipart');
       const uploadId = [...store.multiparts.keys()][0]!;
       return { target, uploadId };
@@ -277,17 +304,24 @@ describe('LargeUploadsService with in-memory ports', () => {
         store.clientPutPart(uploadId, p.partNumber, bytes.subarray(i * target.partSize, (i + 1) * target.partSize)),
       );
       const parts = etags.map((etag, i) => ({ partNumber: i + 1, etag }));
-      const file = await service.completeUpload(patient, target.fileId, { parts });
+      const { file } = await completions.completeUpload(patient, target.fileId, { parts });
       expect(file).toMatchObject({ size: bytes.length, sha256: sha(bytes), mimeType: 'application/pdf' });
       expect(Buffer.from(store.objects.get(contentKey('t1', target.fileId))!.bytes).equals(bytes)).toBe(true);
-      expect(await service.completeUpload(patient, target.fileId, { parts })).toEqual(file);
+      expect(await completions.completeUpload(patient, target.fileId, { parts })).toEqual({ file, created: false });
+    });
+
+    it('a reservation that cannot be recorded releases the id and aborts the multipart upload', async () => {
+      pending.put = () => Promise.reject(new Error('table unavailable'));
+      await expect(reservations.createUpload(patient, body({ size: bytes.length }))).rejects.toThrow('table unavailable');
+      expect(store.calls.filter((c) => c.op === 'abortMultipart')).toHaveLength(1);
+      expect(store.multiparts.size + index.claims.size + pending.uploads.size).toBe(0);
     });
 
     it('a missing or out-of-order parts list is 422 and the upload may still be completed', async () => {
       const { target, uploadId } = await startMultipart();
-      await expect(service.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'parts' }] });
+      await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 422, details: [{ path: 'parts' }] });
       await expect(
-        service.completeUpload(patient, target.fileId, { parts: [{ partNumber: 2, etag: 'a' }, { partNumber: 1, etag: 'b' }, { partNumber: 3, etag: 'c' }] }),
+        completions.completeUpload(patient, target.fileId, { parts: [{ partNumber: 2, etag: 'a' }, { partNumber: 1, etag: 'b' }, { partNumber: 3, etag: 'c' }] }),
       ).rejects.toMatchObject({ status: 422 });
       expect(store.multiparts.has(uploadId)).toBe(true);
       expect(pending.uploads.size).toBe(1);
@@ -297,14 +331,14 @@ describe('LargeUploadsService with in-memory ports', () => {
       const { target, uploadId } = await startMultipart();
       target.parts.forEach((p, i) => store.clientPutPart(uploadId, p.partNumber, bytes.subarray(i * MiB, (i + 1) * MiB)));
       const parts = target.parts.map((p) => ({ partNumber: p.partNumber, etag: '"0000"' }));
-      await expect(service.completeUpload(patient, target.fileId, { parts })).rejects.toMatchObject({ status: 422 });
+      await expect(completions.completeUpload(patient, target.fileId, { parts })).rejects.toMatchObject({ status: 422 });
       expect(store.multiparts.size).toBe(0);
       expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
     });
 
     it('a parts list for a single-PUT upload is 422', async () => {
       const target = await startSingle(patient, pdf(1000));
-      await expect(service.completeUpload(patient, target.fileId, { parts: [{ partNumber: 1, etag: 'x' }] })).rejects.toMatchObject({ status: 422 });
+      await expect(completions.completeUpload(patient, target.fileId, { parts: [{ partNumber: 1, etag: 'x' }] })).rejects.toMatchObject({ status: 422 });
     });
   });
 });

@@ -1,0 +1,162 @@
+/**
+ * `POST /v1/uploads/{fileId}/complete` (API.md, "Large files (direct to storage)"): verifies what the client sent
+ * to storage for an upload reserved by `UploadReservations` (size, checksum, type sniffed from the first bytes)
+ * and only then creates the File. A verification failure deletes the object, the claim and the pending record.
+ */
+import { detectContentType } from '../content-type.ts';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError, type AppError } from '../errors.ts';
+import { contentKey, extensionOf, type Caller, type FileRecord } from '../file.ts';
+import { uploadEvents } from '../files/file-events.ts';
+import { visibleFile, type Clock } from '../files/lookup.ts';
+import { expiryTags } from '../files/stored-object.ts';
+import { isImageMime, type ImageProcessor } from '../images.ts';
+import { VersionConflictError, type EventPublisher, type FileRequestGate } from '../ports.ts';
+import { publishAfterCommit, reportNothing, type ErrorReporter } from '../publishing.ts';
+import type { CompleteUploadBody } from './bodies.ts';
+import { checkedParts, SNIFF_BYTES } from './limits.ts';
+import type { PendingUpload } from './pending-upload.ts';
+import { discardUpload, uploadObjectHeaders, type UnfinishedUploadPorts } from './unfinished-upload.ts';
+
+export interface UploadCompletionsDeps extends UnfinishedUploadPorts, Clock {
+  events: EventPublisher;
+  /** Reads the dimensions of an image from its first bytes. */
+  images: ImageProcessor;
+  fileRequests: FileRequestGate;
+  /** The types the sniffed bytes may be. */
+  allowedTypes: ReadonlySet<string>;
+  /** Where failures that must not fail the request are reported (ids and types only). Default: nowhere. */
+  reportError?: ErrorReporter;
+}
+
+/** Cuts a UTF-8 sequence split by the end of a ranged read, so a prefix of valid text still reads as text. */
+function withoutSplitCharacter(bytes: Uint8Array): Uint8Array {
+  let i = bytes.length - 1;
+  let continuation = 0;
+  while (i >= 0 && continuation < 3 && (bytes[i]! & 0xc0) === 0x80) {
+    i--;
+    continuation++;
+  }
+  if (i < 0) return bytes;
+  const lead = bytes[i]!;
+  const needs = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+  return needs > continuation ? bytes.subarray(0, i) : bytes;
+}
+
+export class UploadCompletions {
+  readonly #d: UploadCompletionsDeps;
+  readonly #now: () => Date;
+  readonly #report: ErrorReporter;
+
+  constructor(deps: UploadCompletionsDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+    this.#report = deps.reportError ?? reportNothing;
+  }
+
+  /**
+   * Verifies the object and creates the File. Idempotent: once the File exists, completing again returns it with
+   * `created: false` (also to the loser of two concurrent completions), so only a new File is counted.
+   */
+  async completeUpload(caller: Caller, id: string, body: CompleteUploadBody): Promise<{ file: FileRecord; created: boolean }> {
+    const { store, index, pending: pendingStore } = this.#d;
+    const pending = await pendingStore.get(caller.tenantId, id, this.#now());
+    if (!pending) return { file: await visibleFile(index, caller, id, this.#now()), created: false };
+    // Only the uploader or the tenant's staff; to anyone else the pending id does not exist.
+    if (caller.role === 'patient' && pending.createdBy.id !== caller.sub) throw new NotFoundError('File not found');
+    const key = contentKey(pending.tenantId, pending.id);
+
+    if (pending.multipartUploadId !== null) {
+      const parts = checkedParts(body.parts, pending.partCount);
+      if (!(await store.completeMultipart(key, pending.multipartUploadId, parts))) {
+        return this.#reject(pending, new ValidationError([{ path: 'parts', message: 'storage refused these parts (unknown part or ETag, or a part too small)' }]));
+      }
+    } else if (body.parts !== undefined) {
+      throw new ValidationError([{ path: 'parts', message: 'only for multipart uploads' }]);
+    }
+
+    const head = await store.head(key);
+    if (!head) return this.#reject(pending, new ValidationError([{ path: 'fileId', message: 'no bytes were uploaded for this file' }]));
+
+    // The type first (415 before 422), from the first bytes; a text prefix cut mid-character is still text.
+    const first = await store.readRange(key, 0, SNIFF_BYTES - 1);
+    const sniffed = head.size > first.length ? withoutSplitCharacter(first) : first;
+    let mimeType: string;
+    try {
+      mimeType = (await detectContentType(sniffed, pending.mimeType, extensionOf(pending.name), this.#d.allowedTypes, 'mimeType')).mimeType;
+    } catch (error) {
+      if (error instanceof UnsupportedMediaTypeError) return this.#reject(pending, error);
+      throw error;
+    }
+    if (head.size !== pending.size) {
+      return this.#reject(pending, new ValidationError([{ path: 'size', message: `the uploaded object has ${head.size} bytes, not the declared ${pending.size}` }]));
+    }
+    // Storage reports a verified SHA-256 for a single PUT sent with the signed checksum; otherwise hash the object.
+    const sha256 = head.sha256 ?? (await store.sha256Of(key));
+    if (sha256 === null) return this.#reject(pending, new ValidationError([{ path: 'fileId', message: 'no bytes were uploaded for this file' }]));
+    if (pending.sha256 !== null && sha256 !== pending.sha256) {
+      return this.#reject(pending, new ValidationError([{ path: 'sha256', message: 'the uploaded bytes do not have this SHA-256' }]));
+    }
+
+    const info = isImageMime(mimeType) ? await this.#d.images.readInfo(first) : null;
+    const now = this.#now();
+    const createdAt = now.toISOString();
+    const record: FileRecord = {
+      id: pending.id,
+      tenantId: pending.tenantId,
+      ownerId: pending.ownerId,
+      createdBy: pending.createdBy,
+      originalName: pending.name,
+      extension: extensionOf(pending.name),
+      mimeType,
+      size: head.size,
+      sha256,
+      description: pending.description,
+      category: pending.category,
+      recordType: pending.recordType,
+      entity: pending.entity,
+      fileRequestId: pending.fileRequestId,
+      state: 'active',
+      imageWidth: info?.width ?? null,
+      imageHeight: info?.height ?? null,
+      sharedWith: [],
+      expiresAt: pending.expiryInterval !== null ? new Date(now.getTime() + pending.expiryInterval * 1000).toISOString() : null,
+      createdAt,
+      updatedAt: createdAt,
+      version: 1,
+    };
+    // A type of the same family as the declared one (HEIC for HEIF, CSV for text): the object is served with it.
+    if (mimeType !== pending.mimeType) await store.copy(key, key, uploadObjectHeaders(mimeType, pending.name));
+    const tags = expiryTags(record);
+    if (tags) await store.setTags(key, tags);
+
+    try {
+      await index.replace(record, 0);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      // A concurrent completion won (the claim is now a File), or the claim expired meanwhile.
+      return { file: await visibleFile(index, caller, id, this.#now()), created: false };
+    }
+
+    let fileCount: number | undefined;
+    if (record.fileRequestId !== null) {
+      try {
+        ({ fileCount } = await this.#d.fileRequests.addFiles(record.tenantId, record.fileRequestId, record.ownerId, [record.id]));
+      } catch (error) {
+        // The request closed while the bytes were sent: the upload is refused whole.
+        return this.#reject(pending, error);
+      }
+    }
+    // Left behind, the pending record's TTL removal finds the File and leaves its object alone.
+    await pendingStore.remove(record.tenantId, record.id).catch((error: unknown) =>
+      this.#report('pending upload removal failed', error, { fileId: record.id }),
+    );
+    await publishAfterCommit(this.#d.events, uploadEvents([record], fileCount), this.#report);
+    return { file: record, created: true };
+  }
+
+  /** A failed verification: the object, the pending record and the claim are removed, then `error` is thrown. */
+  async #reject(pending: PendingUpload, error: unknown): Promise<never> {
+    await discardUpload(this.#d, pending);
+    throw error as AppError;
+  }
+}
