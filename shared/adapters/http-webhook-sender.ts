@@ -9,19 +9,17 @@
  * Response bodies are drained and discarded, never read into an error message.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
-import { lookup as dnsLookupAsync } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { AttemptResult } from '../domain/webhooks/delivery-rules.ts';
-import type { DeliveryRequest, HostResolver, WebhookSender } from '../domain/webhooks/ports.ts';
+import type { DeliveryRequest, WebhookSender } from '../domain/webhooks/ports.ts';
 import { classifyAddress, isAllowedTarget, targetHost } from '../domain/webhooks/targets.ts';
 
 export const TARGET_NOT_ALLOWED = 'target address not allowed';
 const USER_AGENT = 'MedFiles-Webhooks/1.0';
 /** More response than this is not worth reading: the status is all that counts. */
 const MAX_DRAIN_BYTES = 64 * 1024;
-const REGISTRATION_LOOKUP_TIMEOUT_MS = 5000;
 
 class TargetNotAllowedError extends Error {
   readonly code = 'ETARGETNOTALLOWED';
@@ -138,19 +136,3 @@ function describe(error: Error & { code?: string }): string {
       return 'connection failed';
   }
 }
-
-/** DNS for registration checks: every address of the host (A and AAAA), within a few seconds. */
-export const dnsHostResolver: HostResolver = {
-  async resolve(hostname: string): Promise<string[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('lookup timed out')), REGISTRATION_LOOKUP_TIMEOUT_MS);
-    });
-    try {
-      const addresses = await Promise.race([dnsLookupAsync(hostname, { all: true, verbatim: true }), timeout]);
-      return addresses.map((a) => a.address);
-    } finally {
-      clearTimeout(timer);
-    }
-  },
-};

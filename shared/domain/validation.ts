@@ -5,7 +5,7 @@ import { ValidationError, type FieldIssue } from './errors.ts';
 
 // zod/mini comes without messages (every issue would read "Invalid input"); the contract's are zod's English ones.
 // Set here, where issues become messages, so that every bundle that reports issues has them (config.ts reports
-// through zodIssues too). package.json names this module as the one with a side effect: bundlers keep it whole
+// through zodIssues too). package.json lists this module among those with a side effect: bundlers keep it whole
 // wherever it is imported, and drop any other module whose exports a handler does not use.
 z.config(en());
 

@@ -1,7 +1,8 @@
 /**
  * What every invocation gets, HTTP route or event consumer: its keys on every log line written while it runs
  * (./log-fields.ts: function, Lambda request id, cold start, and API Gateway's request id for a route), what it
- * counted flushed once it ends (./metrics.ts), and, when it throws, an ERROR line with the error's class before
+ * counted flushed once it ends (by ./metrics.ts, when the handler counts anything: routes that count nothing do not
+ * load Powertools Metrics at all), and, when it throws, an ERROR line with the error's class before
  * the error goes back to the trigger (which retries).
  *
  * Instead of Powertools' middy middlewares: `injectLambdaContext` keeps the context in the logger, shared by the
@@ -11,9 +12,15 @@
 import type { Context } from 'aws-lambda';
 import { errorName, withInvocation, type InvocationKeys } from './log-fields.ts';
 import { logger } from './logger.ts';
-import { flushMetrics } from './metrics.ts';
 
 type Identity = Pick<InvocationKeys, 'function' | 'requestId'>;
+
+/** Run after every invocation with the function's name (metrics.ts registers its flush here when loaded). */
+const afterInvocation: ((functionName: string) => void)[] = [];
+
+export function onInvocationEnd(hook: (functionName: string) => void): void {
+  afterInvocation.push(hook);
+}
 
 /**
  * `identify`: the function's entry name (shared/routes.ts, shared/events.ts), or how to read it and the request id
@@ -40,7 +47,7 @@ export function observed<TEvent, TResult>(
         logger.error('invocation failed', { error: errorName(error) });
         throw error;
       } finally {
-        flushMetrics(keys.function);
+        for (const hook of afterInvocation) hook(keys.function);
       }
     });
   };

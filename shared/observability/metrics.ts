@@ -1,7 +1,8 @@
 /**
  * What the service counts, as CloudWatch metrics (Powertools Metrics: an EMF line on stdout that CloudWatch Logs
  * turns into metrics, no API call), in namespace `MedFiles` with the dimensions `service` and `function`.
- * Handlers count with one call each; ./invocation.ts flushes once per invocation.
+ * Handlers count with one call each; the flush runs once per invocation, hooked into ./invocation.ts when this
+ * module is loaded (so only the functions that count anything carry Powertools Metrics).
  *
  * Outside Lambda nothing is printed when POWERTOOLS_METRICS_DISABLED is true, as the local runtime sets it
  * (POWERTOOLS_DEV would also disable them, but it pretty-prints log lines over several lines).
@@ -9,6 +10,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { FileRecord } from '../domain/file.ts';
 import type { RunSummary } from '../domain/webhooks/dispatcher.ts';
+import { onInvocationEnd } from './invocation.ts';
 import { logger, SERVICE } from './logger.ts';
 
 const NAMESPACE = 'MedFiles';
@@ -41,8 +43,10 @@ export function countWebhookRun(summary: RunSummary): void {
  * Prints what the invocation counted as one EMF line, by function. An invocation that counted nothing prints
  * nothing (Powertools' own `logMetrics` middleware would warn on each of those, on every read route).
  */
-export function flushMetrics(functionName: string): void {
+function flushMetrics(functionName: string): void {
   if (!metrics.hasStoredMetrics()) return;
   metrics.addDimension('function', functionName);
   metrics.publishStoredMetrics();
 }
+
+onInvocationEnd(flushMetrics);

@@ -23,7 +23,8 @@ import { ContentLinks } from '../../domain/links.ts';
 import { WebhookDispatcher } from '../../domain/webhooks/dispatcher.ts';
 import { DeliveryLog } from '../../domain/webhooks/delivery-log.ts';
 import { WebhookService } from '../../domain/webhooks/service.ts';
-import { dnsHostResolver, HttpWebhookSender } from '../http-webhook-sender.ts';
+import { dnsHostResolver } from '../dns-host-resolver.ts';
+import { HttpWebhookSender } from '../http-webhook-sender.ts';
 import { logDispatch, reportError } from '../reporters.ts';
 import {
   deadLetterQueue,

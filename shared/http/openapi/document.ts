@@ -4,7 +4,8 @@
  * its components. Built ahead of time (`npm run openapi` writes openapi.json), so the function that serves it
  * loads no zod.
  */
-import { routes, type RouteDef } from '../../routes.ts';
+import { routeDocs } from './route-docs.ts';
+import { routes, type RouteDef, type RouteName } from '../../routes.ts';
 import { components, jsonContent, ref } from './components.ts';
 import { SchemaConverter, type Json } from './json-schema.ts';
 import { ERROR_TEXT, operations, type ErrorStatus, type OperationDoc } from './operations.ts';
@@ -54,14 +55,14 @@ function pathParameters(path: string): Json {
   return { parameters: names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })) };
 }
 
-function operationOf(route: RouteDef, doc: OperationDoc, schemas: SchemaConverter): Json {
+function operationOf(route: RouteDef & { readonly name: RouteName }, doc: OperationDoc, schemas: SchemaConverter): Json {
   const security = route.public ? [] : doc.security;
   const parameters = [...(doc.parameters ?? []), ...(doc.query ? schemas.queryParameters(doc.query) : [])];
   const body = doc.requestBody;
   return {
     operationId: doc.operationId ?? route.name.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase()),
-    summary: route.summary,
-    description: route.description,
+    summary: routeDocs[route.name].summary,
+    description: routeDocs[route.name].description,
     ...(security ? { security } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body
