@@ -22,6 +22,7 @@ import { routes } from '../../shared/routes.ts';
 import { call, mintToken, newTenant, type ApiResponse, type CallOptions, type Role } from '../support/e2e-client.ts';
 import { pdf, png } from '../support/e2e-files.ts';
 import { startRuntime, type Runtime } from '../support/e2e-runtime.ts';
+import { until } from '../support/until.ts';
 
 const SECRET = `observability-${randomUUID()}`;
 
@@ -54,15 +55,6 @@ const keep = (value: string | null | undefined): string => {
   return value!;
 };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 20): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function expectStatus(res: ApiResponse, status: number): ApiResponse {
   expect(res.status, `expected ${status}: ${res.text.slice(0, 300)}`).toBe(status);

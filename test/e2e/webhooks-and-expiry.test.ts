@@ -11,6 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, newTenant, type Role } from '../support/e2e-client.ts';
 import { startRuntime, type Runtime } from '../support/e2e-runtime.ts';
+import { until } from '../support/until.ts';
 
 const SECRET = 'e2e-webhooks-secret-0123456789abcdefghijklmnop';
 const DELAYS = [1, 1, 1];
@@ -56,15 +57,6 @@ async function receiver(statuses: number[] | ((n: number) => number | Promise<nu
   };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, seconds = 20): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let runtime: Runtime;
 let dataDir: string;

@@ -22,6 +22,7 @@ import {
   UnusedThumbnailer,
   InMemoryFileRequests,
 } from '../../../support/in-memory-ports.ts';
+import { fileRecord } from '../../../support/integration-records.ts';
 
 const provider: Caller = { sub: 'provider-7', tenantId: 't1', role: 'provider', via: 'token' };
 const patient: Caller = { sub: 'patient-1', tenantId: 't1', role: 'patient', via: 'token' };
@@ -331,30 +332,17 @@ describe('file use cases with in-memory ports', () => {
      */
     function raceAgainst(content: string, finished: boolean): FileRecord {
       const bytes = Buffer.from(content);
-      const record: FileRecord = {
+      const record: FileRecord = fileRecord({
         id: ID,
         tenantId: 't1',
         ownerId: 'provider-7',
-        createdBy: { id: 'provider-7', role: 'provider' },
         originalName: 'x.txt',
-        extension: 'txt',
         mimeType: 'text/plain',
         size: bytes.length,
         sha256: sha(content),
-        description: null,
-        category: 'user_document',
-        recordType: null,
-        entity: null,
-        fileRequestId: null,
-        state: 'active',
-        imageWidth: null,
-        imageHeight: null,
-        sharedWith: [],
-        expiresAt: null,
         createdAt: clock.toISOString(),
         updatedAt: clock.toISOString(),
-        version: 1,
-      };
+      });
       const takeFirst = () => {
         index.beforeClaim = undefined;
         index.beforeCreate = undefined;
