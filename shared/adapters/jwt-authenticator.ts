@@ -8,7 +8,7 @@ import type { Config } from '../config.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import type { Caller } from '../domain/file.ts';
 import type { Authenticator } from '../domain/ports.ts';
-import { Role } from '../domain/schemas.ts';
+import { Role, UserId } from '../domain/schemas.ts';
 import { TenantId } from '../domain/tenant.ts';
 
 const CLOCK_SKEW_SECONDS = 30;
@@ -45,10 +45,11 @@ export class JwtAuthenticator implements Authenticator {
     }
     const tenant = TenantId.safeParse(payload[this.jwt.tenantClaim]);
     const role = Role.safeParse(payload[this.jwt.roleClaim]);
-    const sub = payload.sub;
-    if (!tenant.success || !role.success || !sub || sub.length > 128) {
+    // Claims go through the same schemas as request fields: a subject becomes an owner id.
+    const subject = UserId.safeParse(payload.sub);
+    if (!tenant.success || !role.success || !subject.success) {
       throw new UnauthorizedError('The token lacks a valid tenant, role or subject');
     }
-    return { sub, tenantId: tenant.data, role: role.data, via: 'token' };
+    return { sub: subject.data, tenantId: tenant.data, role: role.data, via: 'token' };
   }
 }

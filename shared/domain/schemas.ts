@@ -35,9 +35,15 @@ export const MAX_EXPIRY_SECONDS = 315_576_000;
 export const MAX_FILES_PER_REQUEST = 20;
 
 export const Uuid = z.uuid({ message: 'must be a UUID' });
+
+/**
+ * Text must be well-formed Unicode: a lone UTF-16 surrogate cannot be encoded (a Content-Disposition header, UTF-8
+ * in storage and DynamoDB), so it is refused here, as a 422, before anything is computed from it or written.
+ */
+const wellFormed = z.refine<string>((v) => v.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)');
 export const UserId = z
   .string()
-  .check(z.minLength(1), z.maxLength(128), z.refine((v) => !CONTROL.test(v), 'must not contain control characters'));
+  .check(z.minLength(1), z.maxLength(128), z.refine((v) => !CONTROL.test(v), 'must not contain control characters'), wellFormed);
 export const EntityRef = z
   .strictObject({
     type: z.string().check(z.regex(/^[a-z_]{1,32}$/, 'must be 1-32 characters a-z or _')),
@@ -54,8 +60,9 @@ export const FileName = z
     z.refine((v) => !CONTROL.test(v), 'must not contain control characters'),
     z.refine((v) => !/[/\\]/.test(v), 'must not contain path separators'),
     z.refine((v) => v.trim() !== '.' && v.trim() !== '..' && v.trim() !== '', 'is not a file name'),
+    wellFormed,
   );
-export const Description = z.nullable(z.string().check(z.maxLength(2000)));
+export const Description = z.nullable(z.string().check(z.maxLength(2000), wellFormed));
 export const ExpiryInterval = z
   .int({ message: 'must be a whole number of seconds' })
   .check(z.minimum(1, 'must be at least 1 second'), z.maximum(MAX_EXPIRY_SECONDS, 'must be at most 10 years'))

@@ -192,6 +192,10 @@ describe('POST /v1/uploads checks: 401, then 413, then 415, then 422', () => {
     expectError(await patient.postJson('/v1/uploads', { name: 'a/b', mimeType: 'image/svg+xml', size: 0 }), 415, 'unsupported_media_type');
   });
 
+  it('a name with a lone surrogate is 422 (issue 8: it was a 500)', async () => {
+    expectError(await patient.postJson('/v1/uploads', { name: 'scan\ud800.pdf', mimeType: 'application/pdf', size: 10 }), 422, 'validation_error');
+  });
+
   it('422 lists every offending field', async () => {
     const res = await patient.postJson('/v1/uploads', {
       name: 'a\u0007.pdf',

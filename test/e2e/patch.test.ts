@@ -71,6 +71,16 @@ describe('fields', () => {
     expect(previous).toMatchObject({ ownerId: 'patient-1', createdBy: file.createdBy, size: file.size, mimeType: 'application/pdf' });
   });
 
+  it('a name or description with a lone surrogate is 422 and changes nothing (issue 8: it was a 500)', async () => {
+    const file = await provider.createFile('before.pdf', pdf(), { ownerId: 'patient-1' });
+    const refused = await provider.patch(file.id, { originalName: 'bad\ud800.pdf' });
+    expect(expectError(refused, 422, 'validation_error').details).toEqual([
+      { path: 'originalName', message: 'must be well-formed Unicode (no lone surrogates)' },
+    ]);
+    expectError(await provider.patch(file.id, { description: 'x\udfff' }), 422, 'validation_error');
+    expect((await provider.get(file.id)).json<FileBody>()).toMatchObject({ originalName: 'before.pdf', description: null });
+  });
+
   it('rename changes the download name of the content and of new links; the bytes stay', async () => {
     const bytes = await png(12, 12);
     const file = await provider.createFile('old-name.png', bytes, { ownerId: 'patient-1' });

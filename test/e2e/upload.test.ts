@@ -586,6 +586,7 @@ describe('all or nothing', () => {
     ];
     expectError(await provider.uploadJson([...ok, { name: 'c.html', contents: html() }], { ownerId }), 415, 'unsupported_media_type');
     expectError(await provider.uploadJson([...ok, { name: 'c/d.txt', contents: text() }], { ownerId }), 422, 'validation_error');
+    expectError(await provider.uploadJson([...ok, { name: 'bad\ud800.txt', contents: text() }], { ownerId }), 422, 'validation_error');
     expectError(await provider.uploadJson([...ok, { name: 'c.txt', contents: Buffer.alloc(0) }], { ownerId }), 422, 'validation_error');
     expectError(await provider.uploadJson([...ok, { name: 'c.txt', contents: '@@@' }], { ownerId }), 400, 'bad_request');
     expectError(await provider.uploadJson([...ok, { name: 'c.txt', contents: text(), category: 'nope' }], { ownerId }), 422, 'validation_error');

@@ -232,3 +232,26 @@ describe('JwtAuthenticator with a shared secret (local runtime)', () => {
     expect(() => local({ secret: undefined })).toThrow(/MEDFILES_JWT_SECRET.*MEDFILES_JWT_JWKS_URL/);
   });
 });
+
+describe('claims go through the request schemas (issue 8: a subject becomes an owner id)', () => {
+  const secret = 'claims-jwt-secret-0123456789abcdef01234';
+  const auth = new JwtAuthenticator({ secret, jwksUrl: undefined, issuer: undefined, audience: undefined, tenantClaim: 'tenant', roleClaim: 'role' });
+  const withSubject = (sub: unknown) =>
+    new SignJWT({ ...CLAIMS, sub } as Record<string, unknown>).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(nowSeconds() + 3600).sign(new TextEncoder().encode(secret));
+
+  it.each([
+    ['a number', 42],
+    ['an object', { id: 'x' }],
+    ['an array', ['patient-1']],
+    ['a NUL', 'patient\u00001'],
+    ['a lone surrogate', 'patient-\ud800'],
+    ['an empty string', ''],
+  ])('refuses a subject that is %s', async (_what, sub) => {
+    const error = await refusal(auth, bearer(await withSubject(sub)));
+    expect(error.message).toBe('The token lacks a valid tenant, role or subject');
+  });
+
+  it('accepts a plain subject', async () => {
+    await expect(auth.authenticate(bearer(await withSubject('patient-1')))).resolves.toMatchObject({ sub: 'patient-1' });
+  });
+});

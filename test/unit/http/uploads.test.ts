@@ -83,6 +83,19 @@ describe('readJsonUpload', () => {
     expect(paths(error)).toEqual(['(body)', 'category', 'files.0.name', 'files.1.contents']);
   });
 
+  it('refuses more than 20 files before decoding or sniffing any (issue 8: bound the work by the input first)', async () => {
+    // '@' is not base64: decoding any entry would answer 400. The count is checked first: 422 on `files`.
+    const error = await refusal(readJsonUpload(jsonEvent({ files: Array.from({ length: 250_000 }, () => ({ contents: '@' })) }), limits));
+    expect(error.status).toBe(422);
+    expect(error.details).toEqual([{ path: 'files', message: 'must hold at most 20 files' }]);
+  });
+
+  it('is 422 for a file name with a lone surrogate (it cannot be encoded in a header), before anything is written', async () => {
+    const error = await refusal(readJsonUpload(jsonEvent({ files: [{ name: 'ok.pdf', contents: b64(PDF) }, { name: 'bad\ud800.pdf', contents: b64(PDF) }] }), { ...limits, inlineUploadMaxBytes: 4096 }));
+    expect(error.status).toBe(422);
+    expect(error.details).toEqual([{ path: 'files.1.name', message: 'must be well-formed Unicode (no lone surrogates)' }]);
+  });
+
   it('is 422 for a JSON body without files', async () => {
     for (const body of [{}, { files: [] }, [], 'text']) {
       const error = await refusal(readJsonUpload(jsonEvent(body), limits));
