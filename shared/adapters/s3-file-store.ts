@@ -115,7 +115,7 @@ export class S3FileStore implements FileStore {
     return this.#call('presign', () =>
       getSignedUrl(
         this.s3,
-        new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: dispositionType }),
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: dispositionType, ResponseCacheControl: 'private' }),
         { expiresIn: ttlSeconds },
       ),
     );

@@ -84,7 +84,8 @@ export function toFileResource(file: FileRecord, caller: Caller): FileResource {
     state: file.state,
     imageWidth: file.imageWidth,
     imageHeight: file.imageHeight,
-    sharedWith: file.sharedWith,
+    // A patient the file is shared with sees that it is shared with itself, not with whom else.
+    sharedWith: caller.role === 'patient' && caller.sub !== file.ownerId ? file.sharedWith.filter((id) => id === caller.sub) : file.sharedWith,
     deletable: canArchive(caller, file),
     expiresAt: file.expiresAt,
     createdAt: file.createdAt,

@@ -13,7 +13,7 @@ import type {
 import { observed } from '../observability/invocation.ts';
 import { errorName } from '../observability/log-fields.ts';
 import { logger } from '../observability/logger.ts';
-import { AppError } from '../domain/errors.ts';
+import { AppError, type FieldIssue } from '../domain/errors.ts';
 import type { Caller } from '../domain/file.ts';
 import type { Authenticator } from '../domain/ports.ts';
 import { routes } from '../routes.ts';
@@ -53,6 +53,14 @@ function render(result: ApiResult, requestId: string): APIGatewayProxyStructured
   return { statusCode: result.status, headers, body: JSON.stringify(result.body) };
 }
 
+/** An error body lists at most this many details (a body of 100,000 bad values must not answer megabytes). */
+const MAX_DETAILS = 100;
+
+function cappedDetails(details: readonly FieldIssue[]): FieldIssue[] {
+  if (details.length <= MAX_DETAILS) return [...details];
+  return [...details.slice(0, MAX_DETAILS), { path: '', message: `and ${details.length - MAX_DETAILS} more issues not listed` }];
+}
+
 export function errorResult(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   const known = error instanceof AppError && error.expose ? error : undefined;
   return render(
@@ -63,7 +71,7 @@ export function errorResult(error: unknown, requestId: string): APIGatewayProxyS
         error: {
           code: known?.code ?? 'internal',
           message: known?.message ?? 'Internal error',
-          details: known?.details ?? [],
+          details: cappedDetails(known?.details ?? []),
           requestId,
         },
       },

@@ -36,13 +36,12 @@ export function pathId(event: ApiEvent): string {
   return requireUuid(event.pathParameters?.id);
 }
 
-/** Where clients reach this API: MEDFILES_PUBLIC_URL, else the request's Host and X-Forwarded-Proto. */
+/** Where clients reach this API: MEDFILES_PUBLIC_URL, else API Gateway's domain name and X-Forwarded-Proto. */
 export function origin(event: ApiEvent, config: Pick<Config, 'publicUrl'>): string {
   if (config.publicUrl) return config.publicUrl;
-  const host = header(event, 'host');
-  const safeHost = host && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host) ? host : event.requestContext.domainName;
+  // API Gateway's own domain name, never a Host header the client wrote: a link must not point elsewhere.
   const proto = header(event, 'x-forwarded-proto')?.split(',')[0]?.trim();
-  return `${proto === 'http' ? 'http' : 'https'}://${safeHost}`;
+  return `${proto === 'http' ? 'http' : 'https'}://${event.requestContext.domainName}`;
 }
 
 /** 415 for a body type the route does not take. */

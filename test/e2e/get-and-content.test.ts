@@ -166,6 +166,8 @@ describe('GET /v1/files/{id}/content with a token', () => {
     expect(redirected.bytes.equals(bytes)).toBe(true);
     expect(redirected.headers.get('content-type')).toMatch(/^text\/plain\b/);
     expect(dispositionName(redirected.headers.get('content-disposition') ?? '')).toBe('big.txt');
+    // Patient data: no shared cache may keep what storage answers (issue 8).
+    expect(redirected.headers.get('cache-control')).toBe('private');
     const range = await call(location, { headers: { range: 'bytes=0-9' } });
     expectStatus(range, 206);
     expect(range.bytes.length).toBe(10);

@@ -89,6 +89,14 @@ describe('toFileResource', () => {
   };
   const caller: Caller = { sub: 'provider-7', tenantId: 't1', role: 'provider', via: 'token' };
 
+  it('shows a patient it is shared with only itself in sharedWith; the owner and staff see the whole list (issue 8)', () => {
+    const shared = { ...record, sharedWith: ['caregiver-1', 'patient-2', 'patient-3'] };
+    const as = (sub: string, role: Caller['role']) => toFileResource(shared, { sub, tenantId: 't1', role, via: 'token' }).sharedWith;
+    expect(as('patient-2', 'patient')).toEqual(['patient-2']);
+    expect(as('patient-1', 'patient')).toEqual(['caregiver-1', 'patient-2', 'patient-3']);
+    expect(as('provider-7', 'provider')).toEqual(['caregiver-1', 'patient-2', 'patient-3']);
+  });
+
   it('has exactly the documented fields, and no storage internals', () => {
     const resource = toFileResource(record, caller);
     expect(z.catchall(FileResource, z.never()).safeParse(resource).success).toBe(true);

@@ -54,6 +54,16 @@ describe('errorResult', () => {
     });
   });
 
+  it('lists at most 100 details, then says how many more (issue 8: 100,000 bad values answered 23 MB)', () => {
+    const issues = Array.from({ length: 100_000 }, (_, i) => ({ path: `events.${i}`, message: 'is not an event type' }));
+    const result = errorResult(new ValidationError(issues), 'req-big');
+    const details = bodyOf(result).error.details as { path: string; message: string }[];
+    expect(details).toHaveLength(101);
+    expect(details[99]).toEqual({ path: 'events.99', message: 'is not an event type' });
+    expect(details[100]).toEqual({ path: '', message: 'and 99900 more issues not listed' });
+    expect(result.body!.length).toBeLessThan(10_000);
+  });
+
   it('gives details as an empty list when there are none, and passes error headers in lower case', () => {
     const result = errorResult(new UnauthorizedError(), 'req-1');
     expect(result.statusCode).toBe(401);
