@@ -12,6 +12,7 @@ import {
   ImageUnreadableError,
   sniffImageFormat,
   THUMBNAIL_CONTENT_TYPES,
+  thumbnailRefusal,
   thumbnailSize,
   type ImageInfo,
   type ImageProcessor,
@@ -82,7 +83,10 @@ export class SharpImageProcessor implements ImageProcessor {
     if (header.width * header.height > this.limitInputPixels) {
       throw new ImageUnreadableError(`The image has more than ${this.limitInputPixels} pixels`);
     }
-    const size = thumbnailSize(displayedSize(header, header.orientation), plan);
+    const displayed = displayedSize(header, header.orientation);
+    const refusal = thumbnailRefusal(displayed, plan);
+    if (refusal) throw new ImageUnreadableError(refusal);
+    const size = thumbnailSize(displayed, plan);
 
     // autoOrient as an input option (rather than .rotate()) keeps JPEG shrink-on-load: libjpeg decodes at
     // 1/2, 1/4 or 1/8 scale straight away, and the resize dimensions are those of the oriented image.

@@ -154,6 +154,31 @@ export function thumbnailSize(source: Size, requested: Size): Size {
   };
 }
 
+/** Thumbnails of images longer than this many times their width (or wider than their height) are refused. */
+export const MAX_THUMBNAIL_ASPECT_RATIO = 100;
+/**
+ * The most pixels a thumbnail may have. Aspect fill overshoots the box on the long side: a 16:9 photo asked for
+ * the largest box, 4096x4096, is 7282 x 4096 (29.8 megapixels), which fits; a long strip asked for a large box
+ * does not.
+ */
+export const MAX_THUMBNAIL_PIXELS = 32 * 1024 * 1024;
+
+/**
+ * Why a thumbnail of `source` (the displayed size, from the header) in the box `requested` is refused, or null.
+ * Checked before any decoding: an extreme aspect ratio makes "neither side smaller than asked" an enormous
+ * output (a 10 x 9,000,000 PNG asked for 4096x1 would be the whole 90 megapixels), and decoding it alone takes
+ * seconds. Small bytes, cheap header, refused in microseconds.
+ */
+export function thumbnailRefusal(source: Size, requested: Size): string | null {
+  const ratio = Math.max(source.width / source.height, source.height / source.width);
+  if (ratio > MAX_THUMBNAIL_ASPECT_RATIO) {
+    return `The image is more than ${MAX_THUMBNAIL_ASPECT_RATIO} times longer than it is wide; no thumbnail is made of it`;
+  }
+  const out = thumbnailSize(source, requested);
+  if (out.width * out.height > MAX_THUMBNAIL_PIXELS) return 'The thumbnail would have more than 32 megapixels; ask for a smaller imageSize';
+  return null;
+}
+
 /** The thumbnail's format: the requested one, else the source's own for JPEG/PNG/WebP, else PNG. */
 export function thumbnailFormat(sourceMime: string, requested?: ThumbnailFormat): ThumbnailFormat {
   if (requested) return requested;

@@ -1,6 +1,7 @@
 /**
  * SharpImageProcessor against real sharp/libvips, on images made in memory (no mocks, no emulators).
  */
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SharpImageProcessor } from '../../shared/adapters/sharp-image-processor.ts';
@@ -203,6 +204,32 @@ describe('thumbnail', () => {
     await expectUnreadable(limited.thumbnail(image, { width: 10, height: 10, format: 'jpeg' }));
     const exact = new SharpImageProcessor({ limitInputPixels: 60 * 40 });
     await expect(exact.thumbnail(image, { width: 10, height: 10, format: 'jpeg' })).resolves.toMatchObject({ width: 15, height: 10 });
+  });
+
+  it('refuses a 10 x 9,000,000 PNG (under the pixel limit) from its header, for any box (issue 8: it took 10 s)', async () => {
+    // A PNG header and an empty image stream: the header is all the refusal may read.
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(zlib.crc32(body));
+      return Buffer.concat([length, body, crc]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(10, 0);
+    ihdr.writeUInt32BE(9_000_000, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const strip = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', zlib.deflateSync(Buffer.alloc(31))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    for (const box of [{ width: 4096, height: 1 }, { width: 1, height: 1 }, { width: 200, height: 140 }]) {
+      const err = await expectUnreadable(processor.thumbnail(strip, { ...box, format: 'png' }));
+      expect(err.message).toContain('times longer than it is wide');
+    }
   });
 
   it('refuses inputs over maxInputBytes', async () => {

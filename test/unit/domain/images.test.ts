@@ -7,6 +7,7 @@ import {
   parseThumbnailQuery,
   sniffImageFormat,
   thumbnailFormat,
+  thumbnailRefusal,
   thumbnailSize,
 } from '../../../shared/domain/images.ts';
 
@@ -203,5 +204,21 @@ describe('sniffImageFormat', () => {
   it('reads a view into a larger buffer at its own offset', () => {
     const backing = bytes('xxxx', [0, 0, 0, 16], 'ftypheic', [0, 0, 0, 0]);
     expect(sniffImageFormat(backing.subarray(4))).toBe('heif');
+  });
+});
+
+describe('thumbnailRefusal: what no thumbnail is made of, decided from the header', () => {
+  it('refuses images more than 100 times longer than wide, in either direction, whatever the box', () => {
+    for (const box of [{ width: 4096, height: 1 }, { width: 1, height: 1 }, { width: 200, height: 140 }]) {
+      expect(thumbnailRefusal({ width: 10, height: 9_000_000 }, box)).toMatch(/times longer/);
+      expect(thumbnailRefusal({ width: 9_000_000, height: 10 }, box)).toMatch(/times longer/);
+    }
+    expect(thumbnailRefusal({ width: 100, height: 10_000 }, { width: 50, height: 50 })).toBeNull();
+  });
+
+  it('refuses a thumbnail of more than 32 megapixels, and allows a 16:9 photo in the largest box', () => {
+    expect(thumbnailRefusal({ width: 16_000, height: 9_000 }, { width: 4096, height: 4096 })).toBeNull();
+    expect(thumbnailRefusal({ width: 2_000, height: 60_000 }, { width: 4096, height: 4096 })).toMatch(/32 megapixels/);
+    expect(thumbnailRefusal({ width: 2_000, height: 60_000 }, { width: 200, height: 140 })).toBeNull();
   });
 });
