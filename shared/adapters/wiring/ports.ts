@@ -8,6 +8,7 @@
  * function, with in-process ones that run the same handler code (`useEventPublisher`, `useThumbnailer`); it
  * must do so before it imports any handler.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.ts';
 import type { Authenticator, EventPublisher } from '../../domain/ports.ts';
 import { Sealer } from '../../domain/sealing.ts';
@@ -63,32 +64,28 @@ export function fileStore(): S3FileStore {
   });
 }
 
-export function fileIndex(): DynamoFileIndex {
-  return once('fileIndex', () => {
+/** A store on the table: MEDFILES_TABLE and the DynamoDB document client, once per container. */
+function tablePort<T>(name: string, Store: new (db: DynamoDBDocumentClient, table: string) => T): T {
+  return once(name, () => {
     const cfg = config('table');
-    return new DynamoFileIndex(documentClient(cfg), cfg.table);
+    return new Store(documentClient(cfg), cfg.table);
   });
+}
+
+export function fileIndex(): DynamoFileIndex {
+  return tablePort('fileIndex', DynamoFileIndex);
 }
 
 export function fileRequestStore(): DynamoFileRequestStore {
-  return once('fileRequestStore', () => {
-    const cfg = config('table');
-    return new DynamoFileRequestStore(documentClient(cfg), cfg.table);
-  });
+  return tablePort('fileRequestStore', DynamoFileRequestStore);
 }
 
 export function pendingUploads(): DynamoPendingUploads {
-  return once('pendingUploads', () => {
-    const cfg = config('table');
-    return new DynamoPendingUploads(documentClient(cfg), cfg.table);
-  });
+  return tablePort('pendingUploads', DynamoPendingUploads);
 }
 
 export function webhookStore(): DynamoWebhookStore {
-  return once('webhookStore', () => {
-    const cfg = config('table');
-    return new DynamoWebhookStore(documentClient(cfg), cfg.table);
-  });
+  return tablePort('webhookStore', DynamoWebhookStore);
 }
 
 export function eventPublisher(): EventPublisher {
