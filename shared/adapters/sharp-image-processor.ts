@@ -6,6 +6,7 @@
  * decoding fails ("Support for this compression format has not been built in: HEVC"), so a HEIC thumbnail
  * is a 422 `image_unreadable`. Decoding HEIC needs sharp built against a custom libvips.
  */
+import { availableParallelism } from 'node:os';
 import type Sharp from 'sharp';
 import {
   displayedSize,
@@ -19,6 +20,7 @@ import {
   type Thumbnail,
   type ThumbnailPlan,
 } from '../domain/images.ts';
+import { Limiter } from '../domain/limiter.ts';
 
 // libvips keeps a cache of recent operations (up to 50 MB / 100 operations by default). A Lambda container
 // handles one request at a time, each on a different image, so the cache would hardly ever hit; it would
@@ -54,6 +56,9 @@ interface Header {
   orientation: number | undefined;
   format: string;
 }
+
+/** Thumbnails decoded at once in this process: one per core. */
+const decoding = new Limiter(availableParallelism());
 
 export class SharpImageProcessor implements ImageProcessor {
   private readonly limitInputPixels: number;
@@ -114,7 +119,9 @@ export class SharpImageProcessor implements ImageProcessor {
           pipeline = pipeline.webp({ quality: 80 });
           break;
       }
-      const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+      // Decoding is the heavy part: bounded per process, so that a few large images at once cannot hold every
+      // libuv worker thread while other requests' I/O waits (the local runtime serves everyone in one process).
+      const { data, info } = await decoding.run(() => pipeline.toBuffer({ resolveWithObject: true }));
       return { bytes: data, contentType: THUMBNAIL_CONTENT_TYPES[plan.format], width: info.width, height: info.height };
     } catch (err) {
       throw new ImageUnreadableError(undefined, { cause: err });

@@ -121,7 +121,10 @@ export class FileContent {
         file,
         url: await this.#d.store.presignGet(key, this.#d.redirectTtlSeconds),
       });
-      if (remembered?.sha256 === file.sha256) return { ...common, bytes: remembered.bytes, cache: 'hit' };
+      if (remembered?.sha256 === file.sha256) {
+        if (remembered.refusal !== undefined) throw new ImageUnreadableError(remembered.refusal);
+        return { ...common, bytes: remembered.bytes, cache: 'hit' };
+      }
       if (remembered) opening = this.#d.store.open(key);
       const cached = await opening;
       if (cached) {
@@ -132,7 +135,10 @@ export class FileContent {
         return { ...common, bytes, cache: 'hit' };
       }
       const made = await this.#d.thumbnails.make({ ...entry, format, tags: expiryTags(file) });
-      if (made.status === 'unreadable') throw new ImageUnreadableError(made.message);
+      if (made.status === 'unreadable') {
+        recent?.rememberRefusal(key, file.sha256, made.message);
+        throw new ImageUnreadableError(made.message);
+      }
       if (made.size > this.#d.inlineResponseMaxBytes) return redirect();
       let bytes = made.bytes;
       if (!bytes) {

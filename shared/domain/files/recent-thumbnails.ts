@@ -5,12 +5,17 @@
  * only the bytes come from memory, and only while they belong to the same content: an entry is tied to the
  * file's SHA-256, so an id whose file expired and was reused with other bytes never gets the old picture.
  * Bounded by bytes, least recently used first out; a thumbnail larger than `maxEntryBytes` is not kept.
+ *
+ * A refusal is remembered the same way (an image no thumbnail can be made of, in that box): asking again answers
+ * the same 422 at once, without another read of the original or another call to the thumbnail function.
  */
-export interface RecentThumbnail {
-  /** SHA-256 of the file the thumbnail was made from. */
-  sha256: string;
-  bytes: Uint8Array;
-}
+export type RecentThumbnail =
+  /** `sha256`: of the file the thumbnail was made from. */
+  | { sha256: string; bytes: Uint8Array; refusal?: undefined }
+  | { sha256: string; refusal: string; bytes?: undefined };
+
+/** What a remembered refusal counts against the byte budget. */
+const REFUSAL_BYTES = 256;
 
 export class RecentThumbnails {
   readonly #entries = new Map<string, RecentThumbnail>();
@@ -33,22 +38,32 @@ export class RecentThumbnails {
   }
 
   remember(key: string, sha256: string, bytes: Uint8Array): void {
-    this.forget(key);
-    if (bytes.length > this.maxEntryBytes || bytes.length > this.maxBytes) return;
-    this.#entries.set(key, { sha256, bytes });
-    this.#bytes += bytes.length;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.maxBytes) break;
-      this.#entries.delete(oldest);
-      this.#bytes -= entry.bytes.length;
-    }
+    this.#keep(key, { sha256, bytes });
+  }
+
+  /** The thumbnail function's refusal of this file in this box (its message names no patient data). */
+  rememberRefusal(key: string, sha256: string, refusal: string): void {
+    this.#keep(key, { sha256, refusal });
   }
 
   forget(key: string): void {
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
-    this.#bytes -= entry.bytes.length;
+    this.#bytes -= sizeOf(entry);
+  }
+
+  #keep(key: string, entry: RecentThumbnail): void {
+    this.forget(key);
+    const size = sizeOf(entry);
+    if (size > this.maxEntryBytes || size > this.maxBytes) return;
+    this.#entries.set(key, entry);
+    this.#bytes += size;
+    for (const [oldest, kept] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= sizeOf(kept);
+    }
   }
 
   /** Bytes held now. */
@@ -56,3 +71,5 @@ export class RecentThumbnails {
     return this.#bytes;
   }
 }
+
+const sizeOf = (entry: RecentThumbnail) => (entry.bytes ? entry.bytes.length : REFUSAL_BYTES);

@@ -84,6 +84,18 @@ describe('FileContent with thumbnails in memory', () => {
     expect(made).toBe(1);
   });
 
+  it('remembers a refusal: asking again is the same 422 without calling the thumbnail function (issue 8)', async () => {
+    const refusing = new FileContent({
+      store, index, inlineResponseMaxBytes: 1024, redirectTtlSeconds: 60, recentThumbnails: new RecentThumbnails(1024, 1024),
+      thumbnails: { make: async () => ((made += 1), { status: 'unreadable', message: 'The image is more than 100 times longer than it is wide' }) },
+    });
+    const ask = () => refusing.getContent(provider, photo.id, { download: false, thumbnail: box });
+    await expect(ask()).rejects.toThrow('more than 100 times longer');
+    await expect(ask()).rejects.toThrow('more than 100 times longer');
+    expect(made).toBe(1);
+    await expect(refusing.getContent(otherPatient, photo.id, { download: false, thumbnail: box })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('still checks the caller and the file on every request', async () => {
     await get();
     await expect(get(otherPatient)).rejects.toBeInstanceOf(NotFoundError);
