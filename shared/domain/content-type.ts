@@ -40,19 +40,44 @@ export function normalizeDeclaredType(declared: string | undefined | null): stri
 
 const sameFamily = (a: string, b: string) => a === b || FAMILIES.some((f) => f.includes(a) && f.includes(b));
 
-const MARKUP = /^\s*(<|#!)|<\s*(script|html|svg|iframe|object|embed|body|head|meta|\?xml)\b/i;
+/** Markup that starts a document, and markup anywhere in it. */
+const MARKUP_START = /^\s*(<|#!)/;
+const MARKUP_INSIDE = /<\s*(script|html|svg|iframe|object|embed|body|head|meta|\?xml)\b/i;
+/** Tabs, line breaks and form feeds are text; other C0 controls, DEL and NUL mean binary. */
+const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+/** Text kept from one window for the next, so that markup cut in two by a window edge is still seen. */
+const CARRY = 256;
 
-function looksLikeText(bytes: Uint8Array): boolean {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return false;
+/**
+ * Checks that bytes are plain text — valid UTF-8, no control characters, no markup anywhere — window by window, so
+ * that a large file read in ranges gets the same check as an inline one read whole. A character or a tag split
+ * by a window edge is still seen (the decoder streams; the end of each window is carried into the next).
+ */
+export class TextScan {
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  #carried: string | undefined;
+  #text = true;
+
+  /** Feeds the next bytes (`last` for the final window); false once they are not plain text. */
+  push(bytes: Uint8Array, last: boolean): boolean {
+    if (!this.#text) return false;
+    let text: string;
+    try {
+      text = this.#decoder.decode(bytes, { stream: !last });
+    } catch {
+      return (this.#text = false);
+    }
+    const first = this.#carried === undefined;
+    const window = first ? text.replace(/^\uFEFF/, '') : this.#carried + text;
+    if (CONTROLS.test(text) || MARKUP_INSIDE.test(window) || (first && MARKUP_START.test(window))) return (this.#text = false);
+    this.#carried = window.slice(-CARRY);
+    return true;
   }
-  // Tabs, line breaks and form feeds are text; other C0 controls, DEL and NUL mean binary.
-  if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) return false;
-  // The whole text (at most the inline limit): markup further in would still be markup to a browser.
-  return !MARKUP.test(text.replace(/^\uFEFF/, ''));
+}
+
+/** The whole text (at most the inline limit): markup further in would still be markup to a browser. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  return new TextScan().push(bytes, true);
 }
 
 export interface TypeCheck {

@@ -7,7 +7,7 @@ import { normalizeDeclaredType } from '../content-type.ts';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.ts';
 import { FileName, UploadMetadata } from '../schemas.ts';
 import { parseOrThrow } from '../validation.ts';
-import { MAX_PARTS } from './limits.ts';
+import { MAX_PARTS, MAX_TEXT_BYTES } from './limits.ts';
 
 const Sha256Hex = z.pipe(
   z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (SHA-256)')),
@@ -70,6 +70,12 @@ export function readCreateUpload(body: unknown, limits: { maxUploadBytes: number
         ? `type ${declared} is not allowed`
         : undefined;
     if (problem) throw new UnsupportedMediaTypeError(`Declared ${problem}`, [{ path: 'mimeType', message: problem }]);
+  }
+  const declaredText = typeof fields.mimeType === 'string' && normalizeDeclaredType(fields.mimeType)?.startsWith('text/');
+  if (declaredText && typeof fields.size === 'number' && fields.size > MAX_TEXT_BYTES) {
+    throw new PayloadTooLargeError(`Text files are limited to ${MAX_TEXT_BYTES} bytes`, [
+      { path: 'size', message: `must be at most ${MAX_TEXT_BYTES} bytes for a text file` },
+    ]);
   }
   const parsed = parseOrThrow(CreateUploadBody, body);
   return { ...parsed, mimeType: normalizeDeclaredType(parsed.mimeType)! };

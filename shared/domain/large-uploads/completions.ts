@@ -3,7 +3,7 @@
  * to storage for an upload reserved by `UploadReservations` (size, checksum, type sniffed from the first bytes)
  * and only then creates the File. A verification failure deletes the object, the claim and the pending record.
  */
-import { detectContentType } from '../content-type.ts';
+import { detectContentType, TextScan } from '../content-type.ts';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError, type AppError } from '../errors.ts';
 import { contentKey, extensionOf, type Caller, type FileRecord } from '../file.ts';
 import { uploadEvents } from '../files/file-events.ts';
@@ -13,7 +13,7 @@ import { isImageMime, type ImageProcessor } from '../images.ts';
 import { VersionConflictError, type EventPublisher, type FileRequestGate } from '../ports.ts';
 import { publishAfterCommit, reportNothing, type ErrorReporter } from '../publishing.ts';
 import type { CompleteUploadBody } from './bodies.ts';
-import { checkedParts, SNIFF_BYTES } from './limits.ts';
+import { checkedParts, SNIFF_BYTES, TEXT_WINDOW_BYTES } from './limits.ts';
 import type { PendingUpload } from './pending-upload.ts';
 import { discardUpload, uploadObjectHeaders, type UnfinishedUploadPorts } from './unfinished-upload.ts';
 
@@ -87,6 +87,11 @@ export class UploadCompletions {
       if (error instanceof UnsupportedMediaTypeError) return this.#reject(pending, error);
       throw error;
     }
+    if (mimeType.startsWith('text/') && head.size > first.length && !(await this.#isPlainText(key, head.size, first))) {
+      return this.#reject(pending, new UnsupportedMediaTypeError('The content could not be recognised or is not allowed', [
+        { path: 'mimeType', message: 'The content could not be recognised or is not allowed' },
+      ]));
+    }
     if (head.size !== pending.size) {
       return this.#reject(pending, new ValidationError([{ path: 'size', message: `the uploaded object has ${head.size} bytes, not the declared ${pending.size}` }]));
     }
@@ -155,6 +160,20 @@ export class UploadCompletions {
   }
 
   /** A failed verification: the object, the pending record and the claim are removed, then `error` is thrown. */
+  /**
+   * A text file is plain text all the way through, as an inline one is checked whole: markup after the first
+   * window would still be markup to a browser. Read in windows (text uploads are bounded: MAX_TEXT_BYTES).
+   */
+  async #isPlainText(key: string, size: number, first: Uint8Array): Promise<boolean> {
+    const scan = new TextScan();
+    if (!scan.push(first, false)) return false;
+    for (let at = first.length; at < size; at += TEXT_WINDOW_BYTES) {
+      const end = Math.min(at + TEXT_WINDOW_BYTES, size);
+      if (!scan.push(await this.#d.store.readRange(key, at, end - 1), end >= size)) return false;
+    }
+    return true;
+  }
+
   async #reject(pending: PendingUpload, error: unknown): Promise<never> {
     await discardUpload(this.#d, pending);
     throw error as AppError;

@@ -18,6 +18,13 @@ export const UPLOAD_URL_TTL_SECONDS = 3600;
 export const PENDING_TTL_SECONDS = 24 * 3600;
 /** The first bytes read to sniff the type and read image dimensions (one ranged GET). */
 export const SNIFF_BYTES = 64 * 1024;
+/**
+ * Text files are checked for markup all the way through when completed, so their size is bounded: ample for
+ * notes, lab exports and CSV, and a check of a few seconds at most.
+ */
+export const MAX_TEXT_BYTES = 100 * MiB;
+/** The windows a completed text file is read in. */
+export const TEXT_WINDOW_BYTES = 4 * MiB;
 
 /** Part size for `size` bytes: at least `minPartSize`, whole MiB, and no more than MAX_PARTS parts. */
 export function partSizeFor(size: number, minPartSize = MIN_PART_SIZE): number {

@@ -12,6 +12,17 @@ describe('readCreateUpload: 413, then 415, then 422 with every field', () => {
     );
   });
 
+  it('a text file over 100 MiB is 413: text is checked for markup all the way through when completed (issue 8)', () => {
+    const MiB = 1024 * 1024;
+    for (const mimeType of ['text/plain', 'text/csv; charset=utf-8']) {
+      expect(() => readCreateUpload({ name: 'export.csv', mimeType, size: 100 * MiB + 1 }, limits)).toThrow(
+        expect.objectContaining({ status: 413, details: [{ path: 'size', message: `must be at most ${100 * MiB} bytes for a text file` }] }),
+      );
+      expect(readCreateUpload({ name: 'export.csv', mimeType, size: 100 * MiB }, limits).size).toBe(100 * MiB);
+    }
+    expect(readCreateUpload({ name: 'scan.pdf', mimeType: 'application/pdf', size: 200 * MiB }, limits).size).toBe(200 * MiB);
+  });
+
   it('a declared type not allowed (or generic) is 415 before the 422 rules', () => {
     for (const mimeType of ['text/html', 'image/svg+xml', 'application/octet-stream', '']) {
       expect(() => readCreateUpload({ name: 'a/b', mimeType, size: -1 }, limits)).toThrow(expect.objectContaining({ status: 415 }));

@@ -211,6 +211,22 @@ describe('large uploads with in-memory ports', () => {
     expect((await completions.completeUpload(patient, target.fileId, {})).file.mimeType).toBe('text/plain');
   });
 
+  it('a text file is checked for markup all the way through, not only its first 64 KiB: 415 and nothing kept (issue 8)', async () => {
+    // The first 64 KiB end with '<s' and the next window starts with 'cript>': only the whole file shows the tag.
+    const late = Buffer.concat([Buffer.from('é'.repeat(32_767) + '<s', 'utf8'), Buffer.from('cript>alert(1)</script>\n', 'utf8')]);
+    expect(late.subarray(0, 65_536).toString('utf8').endsWith('<s')).toBe(true);
+    const target = await startSingle(patient, late, { name: 'notes.txt', mimeType: 'text/plain' });
+    upload(target, late);
+    await expect(completions.completeUpload(patient, target.fileId, {})).rejects.toMatchObject({ status: 415 });
+    expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+
+    // The same length of plain text is accepted.
+    const plain = Buffer.concat([Buffer.from('é'.repeat(32_767) + 'ab', 'utf8'), Buffer.from('less < more, scripts are fine to mention\n', 'utf8')]);
+    const ok = await startSingle(patient, plain, { name: 'notes.txt', mimeType: 'text/plain' });
+    upload(ok, plain);
+    expect((await completions.completeUpload(patient, ok.fileId, {})).file.mimeType).toBe('text/plain');
+  });
+
   describe('a failed verification leaves nothing, and the id stays 404', () => {
     it('no object: 422', async () => {
       const target = await startSingle(patient, pdf(1000));
