@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /** Benchmark helpers: paired medians, the ratio report and a plain HTTP client. */
 import { Agent, request } from 'node:http';
 
@@ -89,4 +90,9 @@ export function http(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** A PDF-looking file of `size` random bytes: the API sniffs a PDF, storage gets bytes that do not compress. */
+export function pdf(size: number): Buffer {
+  return Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
 }

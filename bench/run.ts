@@ -12,7 +12,6 @@
  * 5. a list page of 25 in a tenant with 10,000 files vs. one with 100 (≤ 1.3×), for each sort order
  * 6. the time from an upload's response to the webhook's receipt of its file.created (median of 20; < 1 s)
  */
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -20,7 +19,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import sharp from 'sharp';
 import { mintToken } from '../local/tokens.ts';
 import { twelveMegapixelJpeg } from '../test/support/images.ts';
-import { http, inTurn, median, paired, report, timed, type Row } from './lib.ts';
+import { http, inTurn, median, paired, pdf, report, timed, type Row } from './lib.ts';
 import { startApi, startStorageServers, STORAGE_CREDENTIALS, type LocalApi } from './local-stack.ts';
 import { newFileId, storedTwin } from './stored-twins.ts';
 
@@ -194,10 +193,6 @@ try {
   if (rows.length > 0) process.stdout.write(ok ? 'all ratio targets met\n' : 'some ratio targets missed\n');
 }
 
-/** A PDF-typed payload of `size` bytes (magic number + random body). */
-function pdf(size: number): Buffer {
-  return Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
-}
 
 type Upload = (auth: string, body: string) => Promise<string[]>;
 
