@@ -19,8 +19,9 @@ export function mediaType(event: ApiEvent): string {
 }
 
 export function jsonBody(event: ApiEvent): unknown {
-  const text = rawBody(event).toString('utf8');
-  if (!text.trim()) throw new BadRequestError('The request body is empty; send JSON');
+  // A text body arrives as the string API Gateway decoded: parsed as it is, without a round trip through a Buffer.
+  const text = event.isBase64Encoded ? rawBody(event).toString('utf8') : (event.body ?? '');
+  if (!/\S/.test(text)) throw new BadRequestError('The request body is empty; send JSON');
   try {
     return JSON.parse(text);
   } catch {
