@@ -49,6 +49,9 @@ const FOR_GRANT: Record<Grant, Client> = {
   'bus:put': EVENTBRIDGE,
   'signing-key:read': SECRETS,
   'queue:send': SQS,
+  'audit:write': DYNAMODB,
+  'audit:read': DYNAMODB,
+  'audit-archive:write': S3,
 };
 
 /** The SDK clients a function needs, by its grants and the workers it invokes. */

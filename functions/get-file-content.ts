@@ -7,7 +7,7 @@ import { parseThumbnailQuery } from '../shared/domain/images.ts';
 import { ContentQuery } from '../shared/http/formats/files.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { publicHandler, type ApiResult } from '../shared/http/api.ts';
-import { header, pathId, queryParams } from '../shared/http/request.ts';
+import { header, pathId, queryParams, requestOrigin } from '../shared/http/request.ts';
 
 const auth = authenticator();
 const links = await contentLinks();
@@ -18,14 +18,15 @@ const content = fileContent();
  * (and `format`) gives a cached thumbnail of an image. Content over the inline response limit is a 302 to a
  * short-lived storage URL (whose headers come from the stored object).
  */
-export const handler = publicHandler(async ({ event }): Promise<ApiResult> => {
+export const handler = publicHandler(async ({ event, requestId }): Promise<ApiResult> => {
   // Authentication first (401), then the id (422): a link is verified against the id as given.
   const query = queryParams(event);
   const authorization = header(event, 'authorization');
-  const caller =
+  const verified =
     authorization !== undefined || query.signature === undefined
       ? await auth.authenticate(authorization)
       : links.verify(event.pathParameters?.id ?? '', query.expires, query.signature, new Date());
+  const caller = { ...verified, origin: requestOrigin(event, requestId) };
   const id = pathId(event);
   parseOrThrow(ContentQuery, query);
   const thumbnail = parseThumbnailQuery(query.imageSize, query.format);

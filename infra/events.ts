@@ -1,6 +1,7 @@
 /**
  * Everything that runs a function without an HTTP request, per entry of the event table (shared/events.ts):
- * the EventBridge bus and a rule on it, fixed-rate schedules, and the table stream filtered to TTL removals; plus
+ * the EventBridge bus and a rule on it, fixed-rate schedules, the table stream filtered to TTL removals and the
+ * audit table's stream; plus
  * the two dead-letter queues, for events no consumer could handle and for webhook deliveries that failed their
  * last attempt.
  */
@@ -56,23 +57,28 @@ export function addEventResources(scope: Construct, dataKey: Key): EventResource
   return { eventBus, eventDeadLetters, webhookDeadLetters };
 }
 
-/**
- * The dead-letter queue of a consumer's function itself. Only asynchronous invocations (bus rules, schedules)
- * use one; the stream mapping invokes synchronously and has its own on-failure destination.
- */
-export function functionDeadLetterQueue(consumer: ConsumerDef, events: EventResources): Queue | undefined {
-  return consumer.trigger.kind === 'ttl-removals' ? undefined : events.eventDeadLetters;
+/** True for the consumers of a DynamoDB stream, which their event source mapping invokes synchronously. */
+export function readsStream(consumer: ConsumerDef): boolean {
+  return consumer.trigger.kind === 'ttl-removals' || consumer.trigger.kind === 'audit-records';
 }
 
 /**
- * What makes `fn` run for `consumer`: an EventBridge rule on the bus, a schedule, or the table's stream filtered
- * to TTL removals. Failures end in the event dead-letter queue after the retries.
+ * The dead-letter queue of a consumer's function itself. Only asynchronous invocations (bus rules, schedules)
+ * use one; a stream mapping invokes synchronously and has its own on-failure destination.
+ */
+export function functionDeadLetterQueue(consumer: ConsumerDef, events: EventResources): Queue | undefined {
+  return readsStream(consumer) ? undefined : events.eventDeadLetters;
+}
+
+/**
+ * What makes `fn` run for `consumer`: an EventBridge rule on the bus, a schedule, the table's stream filtered
+ * to TTL removals, or the audit table's stream. Failures end in the event dead-letter queue after the retries.
  */
 export function addTrigger(
   scope: Construct,
   consumer: ConsumerDef,
   fn: RouteFunction,
-  resources: EventResources & { table: ITableV2 },
+  resources: EventResources & { table: ITableV2; auditTable: ITableV2 },
 ): void {
   const target = () =>
     new LambdaFunction(fn.function, {
@@ -112,6 +118,24 @@ export function addTrigger(
               userIdentity: { type: FilterRule.isEqual('Service'), principalId: FilterRule.isEqual(TTL_PRINCIPAL) },
             }),
           ],
+        }),
+      );
+      break;
+    case 'audit-records':
+      fn.function.addEventSource(
+        new DynamoEventSource(resources.auditTable, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          // One archive object per batch: up to 100 records, or what 30 seconds brought.
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(30),
+          // A batch is one object, written whole or not at all: a failure retries the batch, halved each time, so
+          // a record that cannot be archived holds up only itself. Its object key depends on its records only, so
+          // a retry rewrites the same key (a new locked version), never a second object.
+          bisectBatchOnError: true,
+          retryAttempts: 20,
+          // What is still failing then is named (shard and sequence numbers, no record) in the dead-letter queue,
+          // to be archived again from the table, which keeps every record.
+          onFailure: new SqsDlq(resources.eventDeadLetters),
         }),
       );
       break;

@@ -7,13 +7,13 @@
  * |---------|--------------------------------|----------------------------------------------|---------------------------------|
  * | token   | routes without `public: true`  | JWT issuer, audience, JWKS URL; claim names  | HS256 secret; claim names       |
  * | signing | grant `signing-key:read`       | public URL of content links (when set)       | the signing secret itself       |
- * | bucket  | any `bucket:` grant            |                                              | path-style S3, the S3 endpoint  |
- * | table   | any `table:` grant             |                                              | the DynamoDB endpoint           |
+ * | bucket  | any grant on an S3 bucket      |                                              | path-style S3, the S3 endpoint  |
+ * | table   | any grant on a DynamoDB table  |                                              | the DynamoDB endpoint           |
  * | invoker | entries that `invokes` a worker|                                              | `sam local start-lambda`'s URL  |
  *
  * A function with no grants that checks no token (health, openapi) gets no variable at all.
  */
-import type { FunctionDef } from '../shared/routes.ts';
+import type { FunctionDef, Grant } from '../shared/routes.ts';
 import type { DeploymentParameters } from './parameters.ts';
 
 /**
@@ -34,9 +34,28 @@ interface TargetVariables {
   readonly invoker: Variables;
 }
 
-/** True when the entry has any grant on the bucket (`bucket:`) or the table (`table:`). */
+/** True when the entry has any grant on the files bucket (`bucket:`) or the file table (`table:`). */
 export function grantsAccessTo(def: FunctionDef, resource: 'bucket' | 'table'): boolean {
   return def.grants.some((grant) => grant.startsWith(`${resource}:`));
+}
+
+/** The kind of store each grant is on: its functions need that service's local endpoint variables. */
+const STORE_OF_GRANT: Record<Grant, 'bucket' | 'table' | null> = {
+  'bucket:read': 'bucket',
+  'bucket:write': 'bucket',
+  'bucket:delete': 'bucket',
+  'table:read': 'table',
+  'table:write': 'table',
+  'bus:put': null,
+  'signing-key:read': null,
+  'queue:send': null,
+  'audit:write': 'table',
+  'audit:read': 'table',
+  'audit-archive:write': 'bucket',
+};
+
+function usesStore(def: FunctionDef, store: 'bucket' | 'table'): boolean {
+  return def.grants.some((grant) => STORE_OF_GRANT[grant] === store);
 }
 
 /** Each function's variables for one target and one set of deployment parameters. */
@@ -78,8 +97,8 @@ export class FunctionEnvironment {
     return {
       ...(checksToken ? v.token : {}),
       ...(def.grants.includes('signing-key:read') ? v.signing : {}),
-      ...(grantsAccessTo(def, 'bucket') ? v.bucket : {}),
-      ...(grantsAccessTo(def, 'table') ? v.table : {}),
+      ...(usesStore(def, 'bucket') ? v.bucket : {}),
+      ...(usesStore(def, 'table') ? v.table : {}),
       ...((def.invokes ?? []).length > 0 ? v.invoker : {}),
     };
   }

@@ -1,7 +1,7 @@
 /**
- * The stack's key material: the KMS key of everything holding patient data (file contents, dead-letter queues,
- * the signing secret), the KMS key of the log groups, and the HMAC secret that signs content links and list
- * cursors. All retained when the stack is deleted: without them the retained data cannot be read.
+ * The stack's key material: the KMS key of everything holding patient data (file contents, the audit archive,
+ * dead-letter queues, the signing secret), the KMS key of the log groups, and the HMAC secret that signs content
+ * links and list cursors. All retained when the stack is deleted: without them the retained data cannot be read.
  */
 import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';

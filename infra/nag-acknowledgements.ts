@@ -36,13 +36,18 @@ export function acknowledgeHttpApi(api: HttpApi): void {
   );
 }
 
+/** The IAM5 finding id of a statement on every object of `bucket` (`arn/*`). */
+function objectsFinding(bucket: IBucket): string {
+  const resource = bucket.node.defaultChild as CfnResource;
+  const logicalId = Stack.of(resource).resolve(resource.logicalId) as string;
+  return `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`;
+}
+
 /** Object permissions on `bucket/*`: the one resource wildcard every function that touches files has. */
 function acknowledgeObjectAccess(fn: RouteFunction, objectBucket: IBucket, table: string): void {
-  const bucket = objectBucket.node.defaultChild as CfnResource;
-  const logicalId = Stack.of(bucket).resolve(bucket.logicalId) as string;
   acknowledge(
     fn,
-    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+    objectsFinding(objectBucket),
     "Object keys are made at runtime from the tenant and file id, so object permissions apply to the bucket's " +
       'objects (arn/*). The actions are listed one by one (no action wildcards) and only for the grants the ' +
       `function's entry in ${table} names; the bucket is private, SSL-only and KMS-encrypted.`,
@@ -95,21 +100,30 @@ export function acknowledgeWorkerFunction(fn: RouteFunction, options: { objectBu
 /** Event consumers: asynchronously invoked (they have a dead-letter queue), else as the route functions. */
 export function acknowledgeConsumerFunction(
   fn: RouteFunction,
-  options: { objectBucket?: IBucket; readsStream?: boolean } = {},
+  options: { objectBucket?: IBucket; archiveBucket?: IBucket; readsStream?: boolean } = {},
 ): void {
   acknowledge(
     fn,
     'AwsSolutions-IAM5[Resource::*]',
-    'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for the stream consumer, ' +
+    'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for the stream consumers, ' +
       'dynamodb:ListStreams use Resource "*": these actions have no resource-level permissions. Every other ' +
       'statement names its resource.',
   );
   if (options.objectBucket) acknowledgeObjectAccess(fn, options.objectBucket, 'shared/events.ts');
+  if (options.archiveBucket) {
+    acknowledge(
+      fn,
+      objectsFinding(options.archiveBucket),
+      'The archiver names each object at runtime after the batch it holds (the date and the first and last record ' +
+        'ids), so it may put objects anywhere in the audit archive bucket (arn/*). It has s3:PutObject only: no ' +
+        'read, no delete, no retention or legal-hold change, and Object Lock in compliance mode keeps every version.',
+    );
+  }
   if (options.readsStream) {
     acknowledge(
       fn,
       'HIPAA.Security-LambdaDLQ',
-      'The stream consumer is invoked synchronously by its event source mapping, so a function dead-letter queue ' +
+      'A stream consumer is invoked synchronously by its event source mapping, so a function dead-letter queue ' +
         "would never receive anything; batches that still fail after the mapping's retries (with bisection) go to " +
         "the mapping's on-failure destination, the encrypted event dead-letter queue.",
     );
@@ -161,7 +175,19 @@ export function acknowledgeFilesBucket(bucket: Bucket): void {
   );
 }
 
-/** The bucket that receives the files bucket's S3 server access logs. */
+/** The audit archive: Object Lock (compliance mode), so every record stays exactly as written for the retention. */
+export function acknowledgeAuditArchiveBucket(bucket: Bucket): void {
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3BucketReplicationEnabled',
+    'The archive is a second copy already: every audit record is also kept in the audit table, which has ' +
+      'point-in-time recovery and deletion protection. Cross-Region replication of an Object Lock bucket needs a ' +
+      'locked destination bucket and a KMS key in a second Region, a per-deployment data-residency decision; within ' +
+      'the Region S3 stores objects across several Availability Zones and compliance mode forbids deleting them.',
+  );
+}
+
+/** The bucket that receives the S3 server access logs of the files bucket and of the audit archive. */
 export function acknowledgeAccessLogBucket(bucket: Bucket): void {
   acknowledge(
     bucket,

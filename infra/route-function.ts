@@ -29,6 +29,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { AUDIT_TABLE_SCHEMA } from '../shared/adapters/audit-table-schema.ts';
 import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 import type { Grant } from '../shared/routes.ts';
 
@@ -45,6 +46,7 @@ const ESM_REQUIRE_BANNER =
 
 export type BucketAccess = 'read' | 'write' | 'delete';
 export type TableAccess = 'read' | 'write';
+export type AuditTrailAccess = 'read' | 'write';
 
 /**
  * The order in which grants are applied, whatever their order in a table entry: reordering an entry's grants
@@ -59,6 +61,9 @@ const GRANT_ORDER: Record<Grant, number> = {
   'signing-key:read': 5,
   'bus:put': 6,
   'queue:send': 7,
+  'audit:write': 8,
+  'audit:read': 9,
+  'audit-archive:write': 10,
 };
 
 /** The stack's resources that grants refer to; `useGrants` gives a function the ones its grants name. */
@@ -69,6 +74,10 @@ export interface GrantableResources {
   readonly signingSecret: ISecret;
   /** Where webhook deliveries go after their last attempt (`queue:send`). */
   readonly webhookDeadLetters: IQueue;
+  /** The append-only audit table (`audit:`). */
+  readonly auditTable: ITableV2;
+  /** The Object Lock bucket audit records are archived to (`audit-archive:write`). */
+  readonly auditArchiveBucket: IBucket;
 }
 
 export interface RouteFunctionProps {
@@ -214,6 +223,15 @@ export class RouteFunction extends Construct {
         case 'queue:send':
           this.useDeadLetterQueue(resources.webhookDeadLetters);
           break;
+        case 'audit:write':
+          this.useAuditTrail(resources.auditTable, 'write');
+          break;
+        case 'audit:read':
+          this.useAuditTrail(resources.auditTable, 'read');
+          break;
+        case 'audit-archive:write':
+          this.useAuditArchive(resources.auditArchiveBucket);
+          break;
         default:
           return unreachable(grant);
       }
@@ -297,6 +315,47 @@ export class RouteFunction extends Construct {
       default:
         return unreachable(access);
     }
+    return this;
+  }
+
+  /**
+   * MEDFILES_AUDIT_TABLE plus item permissions for `access`. The trail is append-only: `write` is dynamodb:PutItem
+   * on the table and nothing else (no update, delete or batch write, which can delete), and the table's resource
+   * policy (./audit.ts) denies those to everyone anyway. `read` is Query on the table and on each index of
+   * AUDIT_TABLE_SCHEMA by name.
+   */
+  useAuditTrail(table: ITableV2, access: AuditTrailAccess): this {
+    this.setEnvironment('MEDFILES_AUDIT_TABLE', table.tableName);
+    if (!this.firstGrant(`audit:${access}`)) return this;
+    // Undefined with the AWS-managed key the table has now (./audit.ts); a customer-managed key needs these.
+    const key = table.encryptionKey;
+    switch (access) {
+      case 'read':
+        this.allow(
+          ['dynamodb:Query'],
+          [table.tableArn, ...AUDIT_TABLE_SCHEMA.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+        );
+        if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey'], [key.keyArn]);
+        break;
+      case 'write':
+        this.allow(['dynamodb:PutItem'], [table.tableArn]);
+        if (key) this.allow(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn]);
+        break;
+      default:
+        return unreachable(access);
+    }
+    return this;
+  }
+
+  /**
+   * MEDFILES_AUDIT_ARCHIVE_BUCKET plus s3:PutObject on its objects (and the data key for it): nothing that reads,
+   * deletes, or touches retention or legal holds. The bucket's default retention locks each object as it is written.
+   */
+  useAuditArchive(bucket: IBucket): this {
+    this.setEnvironment('MEDFILES_AUDIT_ARCHIVE_BUCKET', bucket.bucketName);
+    if (!this.firstGrant('audit-archive:write')) return this;
+    this.allow(['s3:PutObject'], [bucket.arnForObjects('*')]);
+    if (bucket.encryptionKey) this.allow(['kms:GenerateDataKey'], [bucket.encryptionKey.keyArn]);
     return this;
   }
 

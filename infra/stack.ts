@@ -1,9 +1,10 @@
 /**
  * The MedFiles stack: one HTTP API whose routes come from the route table (shared/routes.ts), one Lambda
  * function per route, worker and event consumer (shared/events.ts), and the stores they share: an S3 bucket for
- * file contents, a DynamoDB table laid out by shared/adapters/table-schema.ts, an EventBridge bus, and a Secrets
- * Manager secret that signs content links and list cursors. Everything holding patient data is encrypted with KMS
- * and retained when the stack is deleted.
+ * file contents, a DynamoDB table laid out by shared/adapters/table-schema.ts, an EventBridge bus, a Secrets
+ * Manager secret that signs content links and list cursors, and the audit trail: an append-only table and its
+ * Object Lock archive (./audit.ts). Everything holding patient data is encrypted with KMS and retained when the
+ * stack is deleted.
  *
  * This file only composes; each part is built in its own file. Those add their resources to the stack itself
  * rather than to a construct of their own, so every resource keeps the logical id it was first deployed with: a
@@ -21,7 +22,8 @@ import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { consumers } from '../shared/events.ts';
 import { routes, workers, type FunctionDef } from '../shared/routes.ts';
-import { addEventResources, addTrigger, functionDeadLetterQueue } from './events.ts';
+import { addAuditTrail } from './audit.ts';
+import { addEventResources, addTrigger, functionDeadLetterQueue, readsStream } from './events.ts';
 import { FunctionEnvironment, grantsAccessTo, type DeployTarget } from './function-environment.ts';
 import { addHttpApi, addRoute } from './http-api.ts';
 import { addKeys } from './keys.ts';
@@ -46,6 +48,11 @@ export interface MedFilesStackProps extends StackProps {
   readonly accessLogExpiration?: Duration;
   /** How long an overwritten or deleted object version stays recoverable. @default 30 days */
   readonly noncurrentVersionExpiration?: Duration;
+  /**
+   * How long each archived audit record is locked (Object Lock, compliance mode: it cannot be shortened once an
+   * object is written). Whole days, from 1 to 36 500. @default six years (2190 days)
+   */
+  readonly auditRetention?: Duration;
 }
 
 /** What every function of the stack is built with. */
@@ -60,6 +67,10 @@ export class MedFilesStack extends Stack {
   readonly api: HttpApi;
   readonly bucket: Bucket;
   readonly table: TableV2;
+  /** The append-only audit trail. */
+  readonly auditTable: TableV2;
+  /** Where each new audit record is archived, locked for `auditRetention`. */
+  readonly auditArchiveBucket: Bucket;
   readonly eventBus: EventBus;
   readonly signingSecret: Secret;
   /** Route name → its function. */
@@ -81,12 +92,20 @@ export class MedFilesStack extends Stack {
     const parameters = addDeploymentParameters(this);
     const { dataKey, logsKey, signingSecret } = addKeys(this);
     this.signingSecret = signingSecret;
-    this.bucket = addFileStorage(this, {
+    const storage = addFileStorage(this, {
       dataKey,
       accessLogExpiration: props.accessLogExpiration,
       noncurrentVersionExpiration: props.noncurrentVersionExpiration,
     });
+    this.bucket = storage.bucket;
     this.table = addTable(this);
+    const audit = addAuditTrail(this, {
+      dataKey,
+      accessLogBucket: storage.accessLogBucket,
+      retention: props.auditRetention,
+    });
+    this.auditTable = audit.table;
+    this.auditArchiveBucket = audit.archiveBucket;
     const events = addEventResources(this, dataKey);
     this.eventBus = events.eventBus;
     this.eventDeadLetters = events.eventDeadLetters;
@@ -103,6 +122,8 @@ export class MedFilesStack extends Stack {
         eventBus: this.eventBus,
         signingSecret,
         webhookDeadLetters: this.webhookDeadLetters,
+        auditTable: this.auditTable,
+        auditArchiveBucket: this.auditArchiveBucket,
       },
       logsKey,
       logRetention,
@@ -134,10 +155,11 @@ export class MedFilesStack extends Stack {
       const fn = this.addFunction(`Consumer-${consumer.name}`, consumer, `MedFiles consumer ${consumer.name}`, context, {
         deadLetterQueue: functionDeadLetterQueue(consumer, events),
       });
-      addTrigger(this, consumer, fn, { ...events, table: this.table });
+      addTrigger(this, consumer, fn, { ...events, table: this.table, auditTable: this.auditTable });
       acknowledgeConsumerFunction(fn, {
         objectBucket: objectBucket(consumer),
-        readsStream: consumer.trigger.kind === 'ttl-removals',
+        archiveBucket: consumer.grants.includes('audit-archive:write') ? this.auditArchiveBucket : undefined,
+        readsStream: readsStream(consumer),
       });
       consumerFunctions.set(consumer.name, fn);
     }
@@ -146,6 +168,8 @@ export class MedFilesStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the API (routes start with /v1)' });
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
+    new CfnOutput(this, 'AuditArchiveBucketName', { value: this.auditArchiveBucket.bucketName });
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * Where file contents live: a private, SSL-only, KMS-encrypted, versioned bucket, and a second bucket that
- * receives its S3 server access logs. The lifecycle rules are the bucket's share of file expiry and clean-up:
+ * receives its S3 server access logs (and those of the audit archive, ./audit.ts). The lifecycle rules are the bucket's share of file expiry and clean-up:
  * stale multipart uploads, old versions, and the tagged objects of files whose lifetime has run out.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -19,8 +19,14 @@ export interface FileStorageProps {
   readonly noncurrentVersionExpiration?: Duration;
 }
 
-/** Adds the files bucket and its access-log bucket to `scope`; returns the files bucket. */
-export function addFileStorage(scope: Construct, props: FileStorageProps): Bucket {
+export interface FileStorage {
+  readonly bucket: Bucket;
+  /** Receives the S3 server access logs of the stack's buckets. */
+  readonly accessLogBucket: Bucket;
+}
+
+/** Adds the files bucket and its access-log bucket to `scope`. */
+export function addFileStorage(scope: Construct, props: FileStorageProps): FileStorage {
   const accessLogBucket = new Bucket(scope, 'AccessLogBucket', {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     // S3 server access logging can only deliver to a bucket with SSE-S3 default encryption.
@@ -72,5 +78,5 @@ export function addFileStorage(scope: Construct, props: FileStorageProps): Bucke
     removalPolicy: RemovalPolicy.RETAIN,
   });
   acknowledgeFilesBucket(bucket);
-  return bucket;
+  return { bucket, accessLogBucket };
 }

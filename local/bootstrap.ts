@@ -1,4 +1,4 @@
-/** Creates the bucket and the table (from the one table schema) when they are absent. */
+/** Creates the bucket and the tables (each from its one schema: files, audit trail) when they are absent. */
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,6 +8,13 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 
+/** What a table schema says about keys and indexes (TABLE_SCHEMA, AUDIT_TABLE_SCHEMA). */
+export interface TableLayout {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+}
+
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
@@ -16,25 +23,25 @@ export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> 
   }
 }
 
-export async function ensureTable(dynamodb: DynamoDBClient, table: string): Promise<void> {
+export async function ensureTable(dynamodb: DynamoDBClient, table: string, schema: TableLayout = TABLE_SCHEMA): Promise<void> {
   try {
     await dynamodb.send(new DescribeTableCommand({ TableName: table }));
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException) && (error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
   }
-  const attributes = new Set<string>([TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey]);
-  for (const index of TABLE_SCHEMA.indexes) attributes.add(index.partitionKey).add(index.sortKey);
+  const attributes = new Set<string>([schema.partitionKey, schema.sortKey]);
+  for (const index of schema.indexes) attributes.add(index.partitionKey).add(index.sortKey);
   await dynamodb.send(
     new CreateTableCommand({
       TableName: table,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       KeySchema: [
-        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+        { AttributeName: schema.partitionKey, KeyType: 'HASH' },
+        { AttributeName: schema.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
+      GlobalSecondaryIndexes: schema.indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },

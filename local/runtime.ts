@@ -13,6 +13,7 @@ import { consumers } from '../shared/events.ts';
 import { routes } from '../shared/routes.ts';
 import { LocalEventBus, startSchedules, type ConsumerHandler, type LocalConsumer } from './bus.ts';
 import { startExpirySweeper } from './expiry-sweeper.ts';
+import { AUDIT_TABLE_SCHEMA } from '../shared/adapters/audit-table-schema.ts';
 import { ensureBucket, ensureTable } from './bootstrap.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { createLocalServer, type LambdaHandler, type LocalRoute } from './server.ts';
@@ -82,6 +83,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   env.MEDFILES_S3_FORCE_PATH_STYLE ??= 'true';
   env.MEDFILES_BUCKET ??= 'medfiles-local';
   env.MEDFILES_TABLE ??= 'medfiles-local';
+  env.MEDFILES_AUDIT_TABLE ??= 'medfiles-local-audit';
   env.MEDFILES_JWT_SECRET ??= secrets.jwtSecret;
   env.MEDFILES_SIGNING_SECRET ??= secrets.signingSecret;
   // Webhook receivers on this machine are the point of local development; deployed stacks refuse them.
@@ -94,7 +96,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
   await ensureBucket(makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true }), env.MEDFILES_BUCKET);
-  await ensureTable(new DynamoDBClient({ region: env.AWS_REGION }), env.MEDFILES_TABLE);
+  const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
+  await ensureTable(dynamodb, env.MEDFILES_TABLE);
+  await ensureTable(dynamodb, env.MEDFILES_AUDIT_TABLE, AUDIT_TABLE_SCHEMA);
+  dynamodb.destroy();
 
   // What EventBridge, its rules and schedules, DynamoDB TTL and its stream do in AWS: the consumers of the
   // event table, with the same handler modules and event shapes. The thumbnail function is a separate Lambda
@@ -108,8 +113,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const thumbnail = (await import('../functions/make-thumbnail.ts')) as { handler: ThumbnailHandler };
   wiring.useThumbnailer(new InProcessThumbnailer(thumbnail.handler));
 
+  // The audit archiver is deployed only: dynalite has no streams, and there is no Object Lock bucket here.
   const consumerModules: LocalConsumer[] = await Promise.all(
-    consumers.map(async (def) => {
+    consumers.filter((def) => def.trigger.kind !== 'audit-records').map(async (def) => {
       const module = (await import(`../functions/${def.name}.ts`)) as { handler: ConsumerHandler };
       return { def, handler: module.handler };
     }),

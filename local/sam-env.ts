@@ -10,7 +10,8 @@
  * variables (HS256 secret, signing secret, endpoints) that the deployable template must not have.
  *
  * Values, each overridable by the variable of the same name in this process's environment:
- * - MEDFILES_BUCKET / MEDFILES_TABLE: `medfiles-local`, the names `npm start` creates;
+ * - MEDFILES_BUCKET / MEDFILES_TABLE: `medfiles-local`, MEDFILES_AUDIT_TABLE: `medfiles-local-audit`, the names
+ *   `npm start` creates;
  * - MEDFILES_JWT_SECRET / MEDFILES_SIGNING_SECRET: from `$MEDFILES_DATA_DIR/secrets.json` (default
  *   `.medfiles/secrets.json`, written by `npm start`), so the tokens `npm start` prints work against sam too;
  * - AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB: `http://host.docker.internal:4569` / `:4567`, because sam runs
@@ -34,6 +35,7 @@ export interface Template {
 export interface SamLocalSettings {
   bucket: string;
   table: string;
+  auditTable: string;
   jwtSecret: string;
   signingSecret: string;
   s3Endpoint: string;
@@ -50,6 +52,7 @@ export type SamEnvFile = Record<string, Record<string, string>>;
 const DEFAULTS = {
   bucket: 'medfiles-local',
   table: 'medfiles-local',
+  auditTable: 'medfiles-local-audit',
   s3Endpoint: 'http://host.docker.internal:4569',
   dynamodbEndpoint: 'http://host.docker.internal:4567',
   lambdaEndpoint: 'http://host.docker.internal:3002',
@@ -81,6 +84,7 @@ export function resolveSettings(
   return {
     bucket: env.MEDFILES_BUCKET || DEFAULTS.bucket,
     table: env.MEDFILES_TABLE || DEFAULTS.table,
+    auditTable: env.MEDFILES_AUDIT_TABLE || DEFAULTS.auditTable,
     jwtSecret,
     signingSecret,
     s3Endpoint: env.AWS_ENDPOINT_URL_S3 || DEFAULTS.s3Endpoint,
@@ -99,6 +103,7 @@ export function buildSamEnv(template: Template, settings: SamLocalSettings): Sam
   const values: Record<string, string> = {
     MEDFILES_BUCKET: settings.bucket,
     MEDFILES_TABLE: settings.table,
+    MEDFILES_AUDIT_TABLE: settings.auditTable,
     MEDFILES_EVENT_BUS: '',
     MEDFILES_SIGNING_SECRET_ARN: '',
     MEDFILES_JWT_SECRET: settings.jwtSecret,

@@ -32,6 +32,10 @@ const EnvSchema = z.object({
   MEDFILES_BUCKET: z.optional(z.string().check(z.minLength(3))),
   MEDFILES_TABLE: z.optional(z.string().check(z.minLength(3))),
   MEDFILES_EVENT_BUS: z.optional(z.string()),
+  /** The audit trail's own table (append-only). */
+  MEDFILES_AUDIT_TABLE: z.optional(z.string().check(z.minLength(3))),
+  /** The Object Lock bucket the audit records are archived to (deployed). */
+  MEDFILES_AUDIT_ARCHIVE_BUCKET: z.optional(z.string().check(z.minLength(3))),
   /** HS256 secret for local tokens. When set, tokens are verified with it (local runtime, tests). */
   MEDFILES_JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
   /** JWKS of the OIDC issuer (deployed): RS256/ES256 with issuer and audience checked. */
@@ -92,6 +96,8 @@ export interface Config {
   bucket: string | undefined;
   table: string | undefined;
   eventBus: string | undefined;
+  auditTable: string | undefined;
+  auditArchiveBucket: string | undefined;
   region: string;
   s3ForcePathStyle: boolean;
   jwt: {
@@ -135,6 +141,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bucket: e.MEDFILES_BUCKET,
     table: e.MEDFILES_TABLE,
     eventBus: e.MEDFILES_EVENT_BUS,
+    auditTable: e.MEDFILES_AUDIT_TABLE,
+    auditArchiveBucket: e.MEDFILES_AUDIT_ARCHIVE_BUCKET,
     region: e.AWS_REGION,
     s3ForcePathStyle: e.MEDFILES_S3_FORCE_PATH_STYLE,
     jwt: {
@@ -172,6 +180,8 @@ const NEEDS = {
   bucket: { variables: 'MEDFILES_BUCKET', present: (c: Config) => c.bucket !== undefined },
   table: { variables: 'MEDFILES_TABLE', present: (c: Config) => c.table !== undefined },
   eventBus: { variables: 'MEDFILES_EVENT_BUS', present: (c: Config) => c.eventBus !== undefined },
+  auditTable: { variables: 'MEDFILES_AUDIT_TABLE', present: (c: Config) => c.auditTable !== undefined },
+  auditArchiveBucket: { variables: 'MEDFILES_AUDIT_ARCHIVE_BUCKET', present: (c: Config) => c.auditArchiveBucket !== undefined },
   auth: {
     variables: 'MEDFILES_JWT_SECRET (local) or MEDFILES_JWT_JWKS_URL (deployed)',
     present: (c: Config) => c.jwt.secret !== undefined || c.jwt.jwksUrl !== undefined,
@@ -190,7 +200,7 @@ const NEEDS = {
 export type Need = keyof typeof NEEDS;
 
 /** The configuration with the resource names a function asked for known to be present. */
-export type ConfigWith<N extends Need> = Config & { [K in Extract<N, 'bucket' | 'table' | 'eventBus' | 'thumbnailFunction'>]: string };
+export type ConfigWith<N extends Need> = Config & { [K in Extract<N, 'bucket' | 'table' | 'eventBus' | 'auditTable' | 'auditArchiveBucket' | 'thumbnailFunction'>]: string };
 
 /** Checks that `config` holds every setting in `needs`; throws naming each missing variable. Exported for tests. */
 export function requireSettings<N extends Need>(config: Config, needs: readonly N[]): ConfigWith<N> {

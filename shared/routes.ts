@@ -18,7 +18,13 @@ export type Grant =
   | 'table:write'
   | 'bus:put'
   | 'signing-key:read'
-  | 'queue:send';
+  | 'queue:send'
+  /** Append to the audit trail (PutItem only: no function may update or delete an audit record). */
+  | 'audit:write'
+  /** Query the audit trail. */
+  | 'audit:read'
+  /** Write objects to the audit archive bucket (Object Lock). */
+  | 'audit-archive:write';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -73,6 +79,8 @@ const SIGNED_READ: readonly Grant[] = [...READ, 'signing-key:read'];
 const CHANGE: readonly Grant[] = ['table:read', 'table:write'];
 /** Changes that publish an event. */
 const WRITE: readonly Grant[] = [...CHANGE, 'bus:put'];
+/** Every route that reads or changes a file records it in the audit trail before it answers. */
+const AUDITED = 'audit:write' satisfies Grant;
 
 
 /** The table itself; `routes` below is its typed view, `RouteName` the union of its names. */
@@ -85,11 +93,11 @@ const table = [
   },
   {
     name: 'create-files', method: 'POST', path: '/v1/files', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...WRITE, 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
+    grants: [...WRITE, 'bucket:write', 'bucket:delete', AUDITED], nativeModules: SHARP,
   },
   {
     name: 'put-file-content', method: 'PUT', path: '/v1/files/{id}/content', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...WRITE, 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
+    grants: [...WRITE, 'bucket:write', 'bucket:delete', AUDITED], nativeModules: SHARP,
   },
   // Large files go straight to storage: these two only sign URLs, then verify what arrived (streamed hash).
   {
@@ -98,29 +106,38 @@ const table = [
   },
   {
     name: 'complete-upload', method: 'POST', path: '/v1/uploads/{fileId}/complete', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete'], nativeModules: SHARP,
+    grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete', AUDITED], nativeModules: SHARP,
   },
   {
-    name: 'list-files', method: 'GET', path: '/v1/files', memoryMb: 512, timeoutSeconds: 10, grants: SIGNED_READ,
+    name: 'list-files', method: 'GET', path: '/v1/files', memoryMb: 512, timeoutSeconds: 10, grants: [...SIGNED_READ, AUDITED],
   },
   {
-    name: 'get-file', method: 'GET', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 10, grants: SIGNED_READ,
+    name: 'get-file', method: 'GET', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 10, grants: [...SIGNED_READ, AUDITED],
   },
   {
     name: 'get-file-content', method: 'GET', path: '/v1/files/{id}/content', memoryMb: 1024, timeoutSeconds: 29,
-    grants: [...SIGNED_READ, 'bucket:read'], invokes: ['make-thumbnail'],
+    grants: [...SIGNED_READ, 'bucket:read', AUDITED], invokes: ['make-thumbnail'],
   },
   {
     name: 'update-file', method: 'PATCH', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 29,
-    grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete'],
+    grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete', AUDITED],
   },
   {
     name: 'delete-file', method: 'DELETE', path: '/v1/files/{id}', memoryMb: 512, timeoutSeconds: 29,
-    grants: [...WRITE, 'bucket:read', 'bucket:delete'],
+    grants: [...WRITE, 'bucket:read', 'bucket:delete', AUDITED],
   },
   {
     name: 'restore-file', method: 'POST', path: '/v1/files/{id}/restore', memoryMb: 512, timeoutSeconds: 10,
-    grants: WRITE,
+    grants: [...WRITE, AUDITED],
+  },
+  // The audit trail (admin, service), and one file's access log (its owner and staff).
+  {
+    name: 'list-audit-events', method: 'GET', path: '/v1/audit-events', memoryMb: 512, timeoutSeconds: 10,
+    grants: ['audit:read', 'signing-key:read'],
+  },
+  {
+    name: 'get-file-access-log', method: 'GET', path: '/v1/files/{id}/access-log', memoryMb: 512, timeoutSeconds: 10,
+    grants: [...SIGNED_READ, 'audit:read', AUDITED],
   },
   {
     name: 'create-file-request', method: 'POST', path: '/v1/file-requests', memoryMb: 512, timeoutSeconds: 10, grants: WRITE,

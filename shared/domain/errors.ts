@@ -88,6 +88,16 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * A record that must be written with the request (the audit trail) could not be written: nothing else changed, and
+ * the client should retry.
+ */
+export class UnavailableError extends AppError {
+  constructor(message = 'The audit trail could not be written, so nothing was done; try again') {
+    super(503, 'unavailable', message, { expose: true, headers: { 'Retry-After': '1' } });
+  }
+}
+
 /** A dependency failed (storage, database). Never exposed: the client sees a plain 500. */
 export class InternalError extends AppError {
   constructor(message: string, options: { cause?: unknown } = {}) {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Category, EntityRef, FileState, FileView as FileResource, RecordType, Role } from './schemas.ts';
 import { canArchive } from './policy.ts';
+import type { RequestOrigin } from './audit/records.ts';
 
 /** Who is calling: from a verified token, or from a verified signed content link. */
 export interface Caller {
@@ -9,6 +10,8 @@ export interface Caller {
   tenantId: string;
   role: Role;
   via: 'token' | 'signed_link';
+  /** Where the request came from, for the audit trail; set by the HTTP layer. */
+  origin?: RequestOrigin;
 }
 
 export interface FileRecord {

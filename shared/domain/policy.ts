@@ -32,6 +32,14 @@ export function canDeletePermanently(caller: Caller): boolean {
   return caller.role === 'admin';
 }
 
+/**
+ * A direct upload in progress (API.md, "Large files"): only the user who started it, or an admin of its tenant (a
+ * service is as admin), sees or finishes it; to anyone else it does not exist.
+ */
+export function canUseUpload(caller: Caller, upload: { createdBy: { id: string } }): boolean {
+  return upload.createdBy.id === caller.sub || caller.role === 'admin' || caller.role === 'service';
+}
+
 /** Patients upload only for themselves; staff upload for anyone in their tenant. */
 export function resolveOwner(caller: Caller, requestedOwner: string | undefined): string {
   if (caller.role === 'patient' && requestedOwner !== undefined && requestedOwner !== caller.sub) {

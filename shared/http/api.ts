@@ -17,6 +17,7 @@ import { AppError, type FieldIssue } from '../domain/errors.ts';
 import type { Caller } from '../domain/file.ts';
 import type { Authenticator } from '../domain/ports.ts';
 import { routes } from '../routes.ts';
+import { requestOrigin } from './request.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 
@@ -30,7 +31,7 @@ export interface ApiResult {
 
 export interface RequestScope {
   event: ApiEvent;
-  /** The verified caller. */
+  /** The verified caller, with where the request came from (for the audit trail). */
   caller: Caller;
   requestId: string;
 }
@@ -130,7 +131,7 @@ function wrap(fn: (event: ApiEvent, requestId: string) => Promise<ApiResult>) {
 export function apiHandler(auth: Authenticator, fn: (scope: RequestScope) => Promise<ApiResult>) {
   return wrap(async (event, requestId) => {
     const caller = await auth.authenticate(event.headers?.authorization);
-    return fn({ event, caller, requestId });
+    return fn({ event, caller: { ...caller, origin: requestOrigin(event, requestId) }, requestId });
   });
 }
 

@@ -1,5 +1,6 @@
 /** Reading API Gateway (payload v2) requests: bodies, JSON, query, path ids, origin. */
 import type { Config } from '../config.ts';
+import type { RequestOrigin } from '../domain/audit/records.ts';
 import { BadRequestError, UnsupportedMediaTypeError } from '../domain/errors.ts';
 import { requireUuid } from '../domain/validation.ts';
 import type { ApiEvent } from './api.ts';
@@ -48,4 +49,18 @@ export function origin(event: ApiEvent, config: Pick<Config, 'publicUrl'>): stri
 /** 415 for a body type the route does not take. */
 export function unsupportedBody(expected: string): UnsupportedMediaTypeError {
   return new UnsupportedMediaTypeError(`Send the body as ${expected}`, [{ path: 'Content-Type', message: `must be ${expected}` }]);
+}
+
+/** A User-Agent is kept to this many characters in the audit trail. */
+const USER_AGENT_MAX = 256;
+
+/**
+ * Where a request came from, for the audit trail: API Gateway's request id and source IP (the connection's, not a
+ * header a client could set) and the User-Agent, cut to 256 characters without control characters.
+ */
+export function requestOrigin(event: ApiEvent, requestId: string): RequestOrigin {
+  const http = event.requestContext?.http;
+  const agent = http?.userAgent || header(event, 'user-agent');
+  const userAgent = agent ? Array.from(agent.replace(/\p{C}/gu, '')).slice(0, USER_AGENT_MAX).join('') : '';
+  return { requestId, sourceIp: http?.sourceIp || null, userAgent: userAgent || null };
 }

@@ -164,6 +164,13 @@ it('logs no patient data, token or signature on any route, only allow-listed fie
     }
     expectStatus(await api(provider, 'GET', `/v1/files/${image}/content`, { query: { imageSize: marker('image-size') } }), 422);
 
+    // The audit trail and a file's access log: neither body may hold a marker.
+    const trail = expectStatus(await api(admin, 'GET', '/v1/audit-events', { query: { fileId: document } }), 200).text;
+    expectStatus(await api(admin, 'GET', '/v1/audit-events', { query: { actorId: marker('actor'), action: marker('action') } }), 422);
+    const accessLog = expectStatus(await api(provider, 'GET', `/v1/files/${document}/access-log`), 200).text;
+    expectStatus(await api(provider, 'GET', `/v1/files/${missing}/access-log`), 404);
+    for (const body of [trail, accessLog]) expect(body).not.toContain('zz-secret-');
+
     // Changes: rename, archive, restore.
     expectStatus(await api(provider, 'PATCH', `/v1/files/${document}`, { json: { originalName: `${marker('renamed')}.pdf`, description: marker('redescribed') } }), 200);
     expectStatus(await api(provider, 'PATCH', `/v1/files/${document}`, { json: { description: marker('stale') }, headers: { 'if-match': '"stale"' } }), 412);

@@ -42,7 +42,7 @@ describe('event consumers', () => {
   });
 
   it('gives asynchronously invoked consumers a dead-letter queue', () => {
-    for (const consumer of consumers.filter((c) => c.trigger.kind !== 'ttl-removals')) {
+    for (const consumer of consumers.filter((c) => c.trigger.kind === 'bus' || c.trigger.kind === 'schedule')) {
       const fn = template.toJSON().Resources[logicalIdOf(stack.consumerFunctions.get(consumer.name)!.function)];
       expect(fn.Properties.DeadLetterConfig, consumer.name).toEqual({ TargetArn: eventDlqArn });
     }
@@ -67,6 +67,26 @@ describe('event consumers', () => {
         ],
       },
     });
+  });
+
+  it('feeds every new audit record to the archiver in batches, halving failed ones, with bounded retries and a destination', () => {
+    const [mapping, ...others] = Object.values(
+      template.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.auditTable), 'StreamArn'] } },
+      }),
+    );
+    expect(others).toEqual([]);
+    expect(mapping!.Properties).toMatchObject({
+      FunctionName: { Ref: logicalIdOf(stack.consumerFunctions.get('archive-audit-events')!.function) },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 30,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 20,
+      DestinationConfig: { OnFailure: { Destination: eventDlqArn } },
+    });
+    // Every record, inserted or (were it ever possible) written over: no filter.
+    expect(mapping!.Properties.FilterCriteria).toBeUndefined();
   });
 
   it('keeps both dead-letter queues encrypted with the data key, SSL-only, for 14 days', () => {

@@ -27,6 +27,9 @@ const VARIABLES_OF_GRANT: Record<DeployTarget, Record<Grant, readonly string[]>>
     'bus:put': ['MEDFILES_EVENT_BUS'],
     'signing-key:read': ['MEDFILES_SIGNING_SECRET_ARN', 'MEDFILES_PUBLIC_URL'],
     'queue:send': ['MEDFILES_WEBHOOK_DLQ_URL'],
+    'audit:write': ['MEDFILES_AUDIT_TABLE'],
+    'audit:read': ['MEDFILES_AUDIT_TABLE'],
+    'audit-archive:write': ['MEDFILES_AUDIT_ARCHIVE_BUCKET'],
   },
   'sam-local': {
     'bucket:read': ['MEDFILES_BUCKET', 'MEDFILES_S3_FORCE_PATH_STYLE', 'AWS_ENDPOINT_URL_S3'],
@@ -37,6 +40,9 @@ const VARIABLES_OF_GRANT: Record<DeployTarget, Record<Grant, readonly string[]>>
     'bus:put': ['MEDFILES_EVENT_BUS'],
     'signing-key:read': ['MEDFILES_SIGNING_SECRET_ARN', 'MEDFILES_SIGNING_SECRET'],
     'queue:send': ['MEDFILES_WEBHOOK_DLQ_URL'],
+    'audit:write': ['MEDFILES_AUDIT_TABLE', 'AWS_ENDPOINT_URL_DYNAMODB'],
+    'audit:read': ['MEDFILES_AUDIT_TABLE', 'AWS_ENDPOINT_URL_DYNAMODB'],
+    'audit-archive:write': ['MEDFILES_AUDIT_ARCHIVE_BUCKET', 'MEDFILES_S3_FORCE_PATH_STYLE', 'AWS_ENDPOINT_URL_S3'],
   },
 };
 
@@ -47,6 +53,8 @@ const RESOURCE_VARIABLES = new Set([
   'MEDFILES_EVENT_BUS',
   'MEDFILES_SIGNING_SECRET_ARN',
   'MEDFILES_WEBHOOK_DLQ_URL',
+  'MEDFILES_AUDIT_TABLE',
+  'MEDFILES_AUDIT_ARCHIVE_BUCKET',
 ]);
 
 /** What a route that checks bearer tokens is told, per target. */
@@ -144,6 +152,8 @@ describe.each(TARGETS)('%s target: function environments', (target) => {
       MEDFILES_EVENT_BUS: { Ref: logicalIdOf(s.stack.eventBus) },
       MEDFILES_SIGNING_SECRET_ARN: { Ref: logicalIdOf(s.stack.signingSecret) },
       MEDFILES_WEBHOOK_DLQ_URL: { Ref: logicalIdOf(s.stack.webhookDeadLetters) },
+      MEDFILES_AUDIT_TABLE: { Ref: logicalIdOf(s.stack.auditTable) },
+      MEDFILES_AUDIT_ARCHIVE_BUCKET: { Ref: logicalIdOf(s.stack.auditArchiveBucket) },
     };
     for (const [name, fn] of allFunctions(s)) {
       for (const [variable, value] of Object.entries(variablesOf(s, fn) ?? {})) {

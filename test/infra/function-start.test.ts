@@ -20,7 +20,7 @@ const resources = s.template.toJSON().Resources as Record<string, { Properties: 
 /** Variables without which a function must refuse to start (the others have defaults or are optional). */
 const REQUIRED = new Set([
   'MEDFILES_BUCKET', 'MEDFILES_TABLE', 'MEDFILES_EVENT_BUS', 'MEDFILES_SIGNING_SECRET', 'MEDFILES_JWT_JWKS_URL',
-  'MEDFILES_WEBHOOK_DLQ_URL', 'MEDFILES_THUMBNAIL_FUNCTION',
+  'MEDFILES_WEBHOOK_DLQ_URL', 'MEDFILES_THUMBNAIL_FUNCTION', 'MEDFILES_AUDIT_TABLE', 'MEDFILES_AUDIT_ARCHIVE_BUCKET',
 ]);
 
 function dummy(name: string): string {

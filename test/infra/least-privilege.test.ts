@@ -1,10 +1,12 @@
 /**
- * Each function's role holds exactly what its route table entry grants: a read-only route cannot write, a
- * route without bucket access cannot touch objects, and no statement uses an action wildcard.
+ * Each function's role holds exactly what its route table entry grants, on the resource each grant is on: a
+ * read-only route cannot write, a route without bucket access cannot touch objects, and no statement uses an
+ * action wildcard.
  */
 import { describe, expect, it } from 'vitest';
 import { routes, type Grant } from '../../shared/routes.ts';
-import { actionsOf, logicalIdOf, statementsOfRole, synthMedFiles, type Statement } from './synth.ts';
+import type { IConstruct } from 'constructs';
+import { actionsOf, actionsOn, logicalIdOf, statementsOfRole, synthMedFiles, type Statement } from './synth.ts';
 
 const { stack, template } = synthMedFiles();
 
@@ -14,30 +16,37 @@ function statementsOf(routeName: string): Statement[] {
   return statementsOfRole(template, logicalIdOf(fn.role));
 }
 
-/** Actions that only the given grant may bring. */
-const ACTIONS_OF_GRANT: Record<Grant, readonly string[]> = {
-  'bucket:read': ['s3:GetObject', 's3:ListBucket'],
-  'bucket:write': ['s3:PutObject'],
-  'bucket:delete': ['s3:DeleteObject'],
-  'table:read': ['dynamodb:GetItem', 'dynamodb:Query'],
-  'table:write': ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-  'bus:put': ['events:PutEvents'],
-  'signing-key:read': ['secretsmanager:GetSecretValue'],
-  'queue:send': ['sqs:SendMessage'],
+/** Actions that only the given grant may bring, on the resource it is on. */
+const ACTIONS_OF_GRANT: Record<Grant, { on: IConstruct; actions: readonly string[] }> = {
+  'bucket:read': { on: stack.bucket, actions: ['s3:GetObject', 's3:ListBucket'] },
+  'bucket:write': { on: stack.bucket, actions: ['s3:PutObject'] },
+  'bucket:delete': { on: stack.bucket, actions: ['s3:DeleteObject'] },
+  'table:read': { on: stack.table, actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+  'table:write': { on: stack.table, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] },
+  'bus:put': { on: stack.eventBus, actions: ['events:PutEvents'] },
+  'signing-key:read': { on: stack.signingSecret, actions: ['secretsmanager:GetSecretValue'] },
+  'queue:send': { on: stack.webhookDeadLetters, actions: ['sqs:SendMessage'] },
+  'audit:write': { on: stack.auditTable, actions: ['dynamodb:PutItem'] },
+  'audit:read': { on: stack.auditTable, actions: ['dynamodb:Query'] },
+  'audit-archive:write': { on: stack.auditArchiveBucket, actions: ['s3:PutObject'] },
 };
 
 describe('least privilege', () => {
-  it('gives get-file (read-only) no way to write objects or items', () => {
-    const actions = actionsOf(statementsOf('get-file'));
-    expect(actions).toContain('dynamodb:GetItem');
-    for (const forbidden of ['s3:PutObject', 's3:DeleteObject', 's3:GetObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'events:PutEvents']) {
+  it('gives get-file (read-only) no way to write objects or file items, and only appends to the audit trail', () => {
+    const statements = statementsOf('get-file');
+    const actions = actionsOf(statements);
+    expect(actionsOn(statements, logicalIdOf(stack.table))).toContain('dynamodb:GetItem');
+    for (const forbidden of ['s3:PutObject', 's3:DeleteObject', 's3:GetObject', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'events:PutEvents']) {
       expect(actions, forbidden).not.toContain(forbidden);
     }
+    expect(actionsOn(statements, logicalIdOf(stack.table))).not.toContain('dynamodb:PutItem');
+    expect([...actionsOn(statements, logicalIdOf(stack.auditTable))]).toEqual(['dynamodb:PutItem']);
   });
 
   it.each(routes.map((r) => [r.name, r] as const))('%s has the actions of its grants and none of the others', (_, route) => {
-    const actions = actionsOf(statementsOf(route.name));
-    for (const [grant, grantActions] of Object.entries(ACTIONS_OF_GRANT) as [Grant, readonly string[]][]) {
+    const statements = statementsOf(route.name);
+    for (const [grant, { on, actions: grantActions }] of Object.entries(ACTIONS_OF_GRANT) as [Grant, (typeof ACTIONS_OF_GRANT)[Grant]][]) {
+      const actions = actionsOn(statements, logicalIdOf(on));
       for (const action of grantActions) {
         if (route.grants.includes(grant)) expect(actions, `${grant} → ${action}`).toContain(action);
         else expect(actions, `${action} without ${grant}`).not.toContain(action);

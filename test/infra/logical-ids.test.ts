@@ -1,7 +1,8 @@
 /**
  * Refactoring infra/ must not rename what is deployed: CloudFormation treats a new logical id as a new resource,
  * so the retained bucket, table, keys and queues would be replaced by empty ones (the old ones orphaned), and
- * the API by one with a new URL. These ids are the ones the stack was first deployed with.
+ * the API by one with a new URL. These ids are the ones the stack was first deployed with (the audit table and
+ * its archive bucket: since issue 8).
  */
 import { describe, expect, it } from 'vitest';
 import { consumers } from '../../shared/events.ts';
@@ -13,8 +14,8 @@ const { stack, template } = synthMedFiles();
 const DEPLOYED_IDS = {
   'AWS::KMS::Key': ['DataKey17AFBB84', 'LogsKeyA6AB43B2'],
   'AWS::SecretsManager::Secret': ['SigningSecretCF7EC744'],
-  'AWS::S3::Bucket': ['AccessLogBucketDA470295', 'FilesBucket16450113'],
-  'AWS::DynamoDB::GlobalTable': ['TableCD117FA1'],
+  'AWS::S3::Bucket': ['AccessLogBucketDA470295', 'FilesBucket16450113', 'AuditArchiveBucketA3E17F42'],
+  'AWS::DynamoDB::GlobalTable': ['TableCD117FA1', 'AuditTableB07F8EEB'],
   'AWS::Events::EventBus': ['EventBus7B8748AA'],
   'AWS::SQS::Queue': ['EventDeadLetters322AA761', 'WebhookDeadLettersCE7A6689'],
   'AWS::ApiGatewayV2::Api': ['ApiF70053CD'],
@@ -28,6 +29,8 @@ describe('logical ids', () => {
   it('names the stack properties after the same resources', () => {
     expect(logicalIdOf(stack.bucket)).toBe('FilesBucket16450113');
     expect(logicalIdOf(stack.table)).toBe('TableCD117FA1');
+    expect(logicalIdOf(stack.auditTable)).toBe('AuditTableB07F8EEB');
+    expect(logicalIdOf(stack.auditArchiveBucket)).toBe('AuditArchiveBucketA3E17F42');
     expect(logicalIdOf(stack.signingSecret)).toBe('SigningSecretCF7EC744');
     expect(logicalIdOf(stack.webhookDeadLetters)).toBe('WebhookDeadLettersCE7A6689');
     expect(logicalIdOf(stack.eventDeadLetters)).toBe('EventDeadLetters322AA761');

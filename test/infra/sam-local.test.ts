@@ -11,6 +11,7 @@ const deployable = synthMedFiles().template.toJSON() as Template;
 const settings: SamLocalSettings = {
   bucket: 'medfiles-local',
   table: 'medfiles-local',
+  auditTable: 'medfiles-local-audit',
   jwtSecret: 'j'.repeat(43),
   signingSecret: 's'.repeat(43),
   s3Endpoint: 'http://host.docker.internal:4569',
@@ -49,6 +50,7 @@ describe('local/sam-env.ts', () => {
     const localValues: Record<string, string> = {
       MEDFILES_BUCKET: 'medfiles-local',
       MEDFILES_TABLE: 'medfiles-local',
+      MEDFILES_AUDIT_TABLE: 'medfiles-local-audit',
       MEDFILES_EVENT_BUS: '',
       MEDFILES_JWT_SECRET: settings.jwtSecret,
       MEDFILES_SIGNING_SECRET: settings.signingSecret,
@@ -103,6 +105,7 @@ describe('local/sam-env.ts', () => {
       jwtSecret: 'stored-jwt-secret-0123456789abcdef',
       signingSecret: 'stored-signing-0123456789abcdef',
       bucket: 'medfiles-local',
+      auditTable: 'medfiles-local-audit',
       s3Endpoint: 'http://host.docker.internal:4569',
       dynamodbEndpoint: 'http://host.docker.internal:4567',
     });

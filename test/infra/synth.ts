@@ -59,3 +59,13 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Sta
 export function actionsOf(statements: readonly Statement[]): Set<string> {
   return new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 }
+
+/** True when a statement's Resource (or any resource in it) is built from the resource with this logical id. */
+export function refersTo(resource: unknown, logicalId: string): boolean {
+  return JSON.stringify(resource).includes(`"${logicalId}"`);
+}
+
+/** The actions a role's Allow statements grant on the resource with this logical id (its ARN, objects, indexes). */
+export function actionsOn(statements: readonly Statement[], logicalId: string): Set<string> {
+  return actionsOf(statements.filter((s) => refersTo(s.Resource, logicalId)));
+}

@@ -35,6 +35,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     MEDFILES_BUCKET: clients.bucket,
     MEDFILES_TABLE: clients.table,
+    MEDFILES_AUDIT_TABLE: clients.auditTable,
     MEDFILES_JWT_SECRET: JWT_SECRET,
     MEDFILES_SIGNING_SECRET: 'integration-signing-secret-0123456789abcdef',
     MEDFILES_S3_FORCE_PATH_STYLE: 'true',

@@ -27,6 +27,7 @@ import type { ConsumerDef } from '../../shared/events.ts';
 import { pngWithAlpha } from '../support/images.ts';
 import { InMemoryFileRequests, RecordingPublisher } from '../support/in-memory-ports.ts';
 import { makeIntegrationClients, REGION, type IntegrationClients } from '../support/integration-clients.ts';
+import { memoryAuditor } from '../support/in-memory-audit-trail.ts';
 
 const MiB = 1024 * 1024;
 const allowedTypes = new Set(DEFAULT_ALLOWED_TYPES.split(','));
@@ -64,6 +65,7 @@ function completions(): UploadCompletions {
     images: new SharpImageProcessor({ limitInputPixels: 100_000_000 }),
     fileRequests: new InMemoryFileRequests(),
     allowedTypes,
+    auditor: memoryAuditor(),
   });
 }
 

@@ -3,6 +3,8 @@
  * against the in-memory fakes in test/unit/adapters/port-contracts.test.ts, so the fakes cannot drift.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
+import { DynamoAuditTrail } from '../../shared/adapters/dynamo-audit-trail.ts';
+import { describeAuditTrailContract } from '../support/port-contracts/audit-trail.ts';
 import { DynamoFileIndex } from '../../shared/adapters/dynamo-file-index.ts';
 import { DynamoFileRequestStore } from '../../shared/adapters/dynamo-file-request-store.ts';
 import { DynamoPendingUploads } from '../../shared/adapters/dynamo-pending-uploads.ts';
@@ -37,3 +39,4 @@ describeFileIndexContract('DynamoFileIndex', () => new DynamoFileIndex(clients.d
 describeFileRequestStoreContract('DynamoFileRequestStore', () => new DynamoFileRequestStore(clients.db, clients.table));
 describeWebhookStoreContract('DynamoWebhookStore', () => new DynamoWebhookStore(clients.db, clients.table));
 describePendingUploadStoreContract('DynamoPendingUploads', () => new DynamoPendingUploads(clients.db, clients.table));
+describeAuditTrailContract('DynamoAuditTrail', () => new DynamoAuditTrail(clients.db, clients.auditTable));

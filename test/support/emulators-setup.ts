@@ -12,9 +12,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { TestProject } from 'vitest/node';
 import { ensureBucket, ensureTable } from '../../local/bootstrap.ts';
 import { startEmulators } from '../../local/emulators.ts';
+import { AUDIT_TABLE_SCHEMA } from '../../shared/adapters/audit-table-schema.ts';
 
 const BUCKET = 'medfiles-integration';
 const TABLE = 'medfiles-integration';
+const AUDIT_TABLE = 'medfiles-integration-audit';
 /** s3rver accepts only these; dynalite accepts any. */
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const REGION = 'us-east-1';
@@ -25,6 +27,7 @@ declare module 'vitest' {
     dynamodbEndpoint: string;
     bucket: string;
     table: string;
+    auditTable: string;
   }
 }
 
@@ -35,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await ensureBucket(s3, BUCKET);
     await ensureTable(dynamodb, TABLE);
+    await ensureTable(dynamodb, AUDIT_TABLE, AUDIT_TABLE_SCHEMA);
   } catch (error) {
     await emulators.stop();
     throw error;
@@ -46,5 +50,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('dynamodbEndpoint', emulators.dynamodb);
   project.provide('bucket', BUCKET);
   project.provide('table', TABLE);
+  project.provide('auditTable', AUDIT_TABLE);
   return () => emulators.stop();
 }

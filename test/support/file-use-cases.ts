@@ -9,10 +9,15 @@ import { FileReads, type FileReadsDeps } from '../../shared/domain/files/reads.t
 import { FileRemoval } from '../../shared/domain/files/removal.ts';
 import { FileStates } from '../../shared/domain/files/states.ts';
 import { FileUploads, type FileUploadsDeps } from '../../shared/domain/files/uploads.ts';
+import { memoryAuditor } from './in-memory-audit-trail.ts';
 
-export type FileUseCasesDeps = FileUploadsDeps & FileReadsDeps & FileListingDeps & FileContentDeps & FileChangesDeps;
+/** The use cases' ports; without an `auditor`, they record into an in-memory trail nobody reads. */
+export type FileUseCasesDeps = Omit<FileUploadsDeps & FileReadsDeps & FileListingDeps & FileContentDeps & FileChangesDeps, 'auditor'> & {
+  auditor?: FileUploadsDeps['auditor'];
+};
 
-export function fileUseCases(deps: FileUseCasesDeps) {
+export function fileUseCases(options: FileUseCasesDeps) {
+  const deps = { ...options, auditor: options.auditor ?? memoryAuditor() };
   const uploads = new FileUploads(deps);
   const reads = new FileReads(deps);
   const listing = new FileListing(deps);

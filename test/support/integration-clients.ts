@@ -17,6 +17,7 @@ export interface IntegrationTargets {
   dynamodbEndpoint: string;
   bucket: string;
   table: string;
+  auditTable: string;
 }
 
 /** The endpoints and names provided by the global setup. */
@@ -26,6 +27,7 @@ export function integrationTargets(): IntegrationTargets {
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     bucket: inject('bucket'),
     table: inject('table'),
+    auditTable: inject('auditTable'),
   };
 }
 

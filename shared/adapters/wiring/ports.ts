@@ -16,6 +16,7 @@ import { ThumbnailMaker, type Thumbnailer } from '../../domain/thumbnails.ts';
 import type { DeadLetterQueue } from '../../domain/webhooks/ports.ts';
 import { documentClient, eventBridgeClient, lambdaClient, s3Client, secretsClient, sqsClient } from '../clients.ts';
 import { FileDeadLetterQueue, SqsDeadLetterQueue } from '../dead-letter-queue.ts';
+import { DynamoAuditTrail } from '../dynamo-audit-trail.ts';
 import { DynamoFileIndex } from '../dynamo-file-index.ts';
 import { DynamoFileRequestStore } from '../dynamo-file-request-store.ts';
 import { DynamoPendingUploads } from '../dynamo-pending-uploads.ts';
@@ -86,6 +87,14 @@ export function pendingUploads(): DynamoPendingUploads {
 
 export function webhookStore(): DynamoWebhookStore {
   return tablePort('webhookStore', DynamoWebhookStore);
+}
+
+/** The audit trail's own table: MEDFILES_AUDIT_TABLE (append-only; see infra). */
+export function auditTrail(): DynamoAuditTrail {
+  return once('auditTrail', () => {
+    const cfg = config('auditTable');
+    return new DynamoAuditTrail(documentClient(cfg), cfg.auditTable);
+  });
 }
 
 export function eventPublisher(): EventPublisher {

@@ -3,6 +3,9 @@
  * module init: `const listing = await fileListing();`.
  */
 import { config } from '../../config.ts';
+import { AccessLog } from '../../domain/audit/access-log.ts';
+import { Auditor } from '../../domain/audit/auditor.ts';
+import { AuditTrailReads } from '../../domain/audit/trail-reads.ts';
 import { ExpiryService } from '../../domain/expiry.ts';
 import { FileRequestChanges } from '../../domain/file-requests/changes.ts';
 import { FileRequestUploads } from '../../domain/file-requests/gate.ts';
@@ -27,6 +30,7 @@ import { dnsHostResolver } from '../dns-host-resolver.ts';
 import { HttpWebhookSender } from '../http-webhook-sender.ts';
 import { logDispatch, reportError } from '../reporters.ts';
 import {
+  auditTrail,
   deadLetterQueue,
   eventPublisher,
   fileIndex,
@@ -39,11 +43,22 @@ import {
   webhookStore,
 } from './ports.ts';
 
+export async function auditTrailReads(): Promise<AuditTrailReads> {
+  return new AuditTrailReads({ trail: auditTrail(), sealer: await sealer() });
+}
+
+export async function accessLog(): Promise<AccessLog> {
+  return new AccessLog({ index: fileIndex(), trail: auditTrail(), auditor: auditor(), sealer: await sealer() });
+}
+
 export async function contentLinks(): Promise<ContentLinks> {
   return new ContentLinks(await sealer(), config().downloadUrlTtlSeconds);
 }
 
 const fileRequestGate = () => new FileRequestUploads({ store: fileRequestStore() });
+
+/** Writes the audit trail for the file use cases (MEDFILES_AUDIT_TABLE). */
+const auditor = () => new Auditor({ trail: auditTrail(), reportError });
 
 export function fileUploads(): FileUploads {
   return new FileUploads({
@@ -53,15 +68,16 @@ export function fileUploads(): FileUploads {
     reportError,
     images: imageProcessor(),
     fileRequests: fileRequestGate(),
+    auditor: auditor(),
   });
 }
 
 export async function fileReads(): Promise<FileReads> {
-  return new FileReads({ index: fileIndex(), links: await contentLinks() });
+  return new FileReads({ index: fileIndex(), links: await contentLinks(), auditor: auditor() });
 }
 
 export async function fileListing(): Promise<FileListing> {
-  return new FileListing({ index: fileIndex(), sealer: await sealer() });
+  return new FileListing({ index: fileIndex(), sealer: await sealer(), auditor: auditor() });
 }
 
 /** Thumbnails a content function keeps in memory: a few hundred typical ones, never more than 32 MiB. */
@@ -77,19 +93,20 @@ export function fileContent(): FileContent {
     inlineResponseMaxBytes: cfg.inlineResponseMaxBytes,
     redirectTtlSeconds: cfg.redirectUrlTtlSeconds,
     recentThumbnails: new RecentThumbnails(RECENT_THUMBNAIL_BYTES, RECENT_THUMBNAIL_MAX_ENTRY_BYTES),
+    auditor: auditor(),
   });
 }
 
 export function fileChanges(): FileChanges {
-  return new FileChanges({ store: fileStore(), index: fileIndex(), events: eventPublisher(), reportError });
+  return new FileChanges({ store: fileStore(), index: fileIndex(), events: eventPublisher(), reportError, auditor: auditor() });
 }
 
 export function fileStates(): FileStates {
-  return new FileStates({ index: fileIndex(), events: eventPublisher(), reportError });
+  return new FileStates({ index: fileIndex(), events: eventPublisher(), reportError, auditor: auditor() });
 }
 
 export function fileRemoval(): FileRemoval {
-  return new FileRemoval({ store: fileStore(), index: fileIndex(), events: eventPublisher(), reportError });
+  return new FileRemoval({ store: fileStore(), index: fileIndex(), events: eventPublisher(), reportError, auditor: auditor() });
 }
 
 /** `POST /v1/uploads` only signs URLs: no event bus, no image processor. */
@@ -112,6 +129,7 @@ export function uploadCompletions(): UploadCompletions {
     images: imageProcessor(),
     fileRequests: fileRequestGate(),
     allowedTypes: config().allowedTypes,
+    auditor: auditor(),
   });
 }
 

@@ -2,6 +2,8 @@
  * Changing a file's metadata (`PATCH /v1/files/{id}`): rename, re-categorise, share. Optimistic: a write only
  * lands on the version it read, and a lost race is re-read and retried a few times.
  */
+import type { Auditor } from '../audit/auditor.ts';
+import type { AuditAction } from '../audit/records.ts';
 import { ConflictError, ForbiddenError, PreconditionFailedError } from '../errors.ts';
 import { contentKey, etagOf, extensionOf, type Caller, type FileRecord } from '../file.ts';
 import { canModify } from '../policy.ts';
@@ -10,7 +12,7 @@ import type { DomainEvent, EventPublisher, FileIndex, FileStore } from '../ports
 import { afterCommit, publishAfterCommit, type ErrorReporter } from '../publishing.ts';
 import type { PatchFileBody } from '../schemas.ts';
 import { fileEventData } from './file-events.ts';
-import { visibleFile, type Clock } from './lookup.ts';
+import { auditedFile, type Clock } from './lookup.ts';
 import { dispositionFor, servedContentType } from './stored-object.ts';
 
 export interface FileChangesDeps extends Clock {
@@ -19,6 +21,8 @@ export interface FileChangesDeps extends Clock {
   events: EventPublisher;
   /** Where failures that must not fail the request are reported (ids and types only). Default: nowhere. */
   reportError?: ErrorReporter;
+  /** A change stands only once it is recorded (`update`, `share` or both); a denied attempt is recorded too. */
+  auditor: Auditor;
 }
 
 /** Copies a stored name follows before it gives up on renames still landing. */
@@ -34,10 +38,12 @@ export class FileChanges {
   }
 
   async updateFile(caller: Caller, id: string, patch: PatchFileBody, ifMatch?: string): Promise<FileRecord> {
+    const actions = auditActions(patch);
+    const { auditor } = this.#d;
     const { current, next, renamed } = await retryOnConflict(
-      () => this.#visible(caller, id),
+      () => auditedFile(this.#d.index, auditor, caller, id, actions, this.#now()),
       async (current) => {
-        if (!canModify(caller, current)) throw new ForbiddenError('You may not change this file');
+        if (!canModify(caller, current)) await auditor.deny(caller, current.id, actions, new ForbiddenError('You may not change this file'));
         if (ifMatch !== undefined && !etagMatches(ifMatch, current)) throw new PreconditionFailedError();
         const next: FileRecord = {
           ...current,
@@ -68,6 +74,16 @@ export class FileChanges {
       ifMatch !== undefined
         ? { attempts: 1, onExhausted: () => new PreconditionFailedError() }
         : { onExhausted: () => new ConflictError('The file is being changed by another request; try again') },
+    );
+    // Unrecorded, the change is taken back: the record as it was (a later change has made the undo fail, and is
+    // reported), and the stored name.
+    await auditor.recordOrUndo(
+      caller,
+      actions.map((action) => ({ fileId: next.id, action })),
+      async () => {
+        await this.#d.index.replace(current, next.version);
+        if (renamed) await this.#storeName(current, current.originalName);
+      },
     );
     // A concurrent rename may have copied its name after ours: converge on what the metadata says.
     if (renamed) await this.#syncStoredName(next);
@@ -103,9 +119,14 @@ export class FileChanges {
     return publishAfterCommit(this.#d.events, events, this.#d.reportError);
   }
 
-  #visible(caller: Caller, id: string): Promise<FileRecord> {
-    return visibleFile(this.#d.index, caller, id, this.#now());
-  }
+}
+
+/** What a PATCH is in the audit trail: `share` when it sets `sharedWith`, `update` when it sets anything else. */
+function auditActions(patch: PatchFileBody): AuditAction[] {
+  const { sharedWith, ...rest } = patch;
+  const updates = Object.values(rest).some((value) => value !== undefined);
+  if (sharedWith === undefined) return ['update'];
+  return updates ? ['update', 'share'] : ['share'];
 }
 
 function etagMatches(ifMatch: string, file: FileRecord): boolean {

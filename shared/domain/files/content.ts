@@ -3,12 +3,14 @@
  * redirect; thumbnails from the cache or the thumbnailer. Bytes and metadata are read at the same time, and the
  * bytes are dropped unread unless the caller may have them.
  */
+import type { Auditor } from '../audit/auditor.ts';
+import type { AuditAction } from '../audit/records.ts';
 import { InternalError, NotFoundError } from '../errors.ts';
 import { contentKey, type Caller, type FileRecord } from '../file.ts';
 import { ImageUnreadableError, isImageMime, thumbnailFormat, type ThumbnailFormat } from '../images.ts';
 import type { FileIndex, FileStore, ObjectHandle } from '../ports.ts';
 import { thumbnailKey, type Thumbnailer } from '../thumbnails.ts';
-import { visibleFile, type Clock } from './lookup.ts';
+import { auditedFile, type Clock } from './lookup.ts';
 import type { RecentThumbnails } from './recent-thumbnails.ts';
 import { dispositionFor, expiryTags, servedContentType } from './stored-object.ts';
 
@@ -40,6 +42,8 @@ export interface FileContentDeps extends Clock {
   redirectTtlSeconds: number;
   /** Thumbnails served lately, in memory (per container); none: every cached thumbnail is read from storage. */
   recentThumbnails?: RecentThumbnails;
+  /** Every download and thumbnail is recorded (written while the bytes are read) before it is served. */
+  auditor: Auditor;
 }
 
 export class FileContent {
@@ -59,27 +63,29 @@ export class FileContent {
     const opening = this.#d.store.open(contentKey(caller.tenantId, id));
     let used = false;
     try {
-      const file = await this.#active(caller, id);
-      if (file.size > this.#d.inlineResponseMaxBytes) {
-        // The stored object carries `attachment` with the name; inline viewing overrides only the type word,
-        // so no name ever appears in the URL.
-        const url = await this.#d.store.presignGet(
-          contentKey(file.tenantId, file.id),
-          this.#d.redirectTtlSeconds,
-          options.download ? undefined : 'inline',
-        );
-        return { kind: 'redirect', file, url };
-      }
-      const handle = await opening;
-      if (!handle) throw new InternalError('stored object is missing');
-      used = true;
-      return {
-        kind: 'inline',
-        file,
-        bytes: await handle.read(),
-        contentType: servedContentType(file.mimeType),
-        disposition: dispositionFor(file.originalName, options.download ? 'attachment' : 'inline'),
-      };
+      const file = await this.#active(caller, id, 'download');
+      return await this.#d.auditor.during(caller, [{ fileId: file.id, action: 'download' }], async (): Promise<ContentResult> => {
+        if (file.size > this.#d.inlineResponseMaxBytes) {
+          // The stored object carries `attachment` with the name; inline viewing overrides only the type word,
+          // so no name ever appears in the URL.
+          const url = await this.#d.store.presignGet(
+            contentKey(file.tenantId, file.id),
+            this.#d.redirectTtlSeconds,
+            options.download ? undefined : 'inline',
+          );
+          return { kind: 'redirect', file, url };
+        }
+        const handle = await opening;
+        if (!handle) throw new InternalError('stored object is missing');
+        used = true;
+        return {
+          kind: 'inline',
+          file,
+          bytes: await handle.read(),
+          contentType: servedContentType(file.mimeType),
+          disposition: dispositionFor(file.originalName, options.download ? 'attachment' : 'inline'),
+        };
+      });
     } finally {
       if (!used) void opening.then((h) => h?.abort(), () => undefined);
     }
@@ -104,7 +110,7 @@ export class FileContent {
     let opening: Promise<ObjectHandle | null> = remembered ? Promise.resolve(null) : this.#d.store.open(key);
     let used = false;
     try {
-      const file = await this.#active(caller, id);
+      const file = await this.#active(caller, id, 'thumbnail');
       if (!isImageMime(file.mimeType)) return null;
       const format = thumbnailFormat(file.mimeType, box.format);
       const base = file.originalName.replace(/\.[^.]*$/, '') || 'image';
@@ -121,41 +127,43 @@ export class FileContent {
         file,
         url: await this.#d.store.presignGet(key, this.#d.redirectTtlSeconds),
       });
-      if (remembered?.sha256 === file.sha256) {
-        if (remembered.refusal !== undefined) throw new ImageUnreadableError(remembered.refusal);
-        return { ...common, bytes: remembered.bytes, cache: 'hit' };
-      }
-      if (remembered) opening = this.#d.store.open(key);
-      const cached = await opening;
-      if (cached) {
-        if (cached.size > this.#d.inlineResponseMaxBytes) return redirect();
-        used = true;
-        const bytes = await cached.read();
+      return await this.#d.auditor.during(caller, [{ fileId: file.id, action: 'thumbnail' }], async (): Promise<ContentResult> => {
+        if (remembered?.sha256 === file.sha256) {
+          if (remembered.refusal !== undefined) throw new ImageUnreadableError(remembered.refusal);
+          return { ...common, bytes: remembered.bytes, cache: 'hit' };
+        }
+        if (remembered) opening = this.#d.store.open(key);
+        const cached = await opening;
+        if (cached) {
+          if (cached.size > this.#d.inlineResponseMaxBytes) return redirect();
+          used = true;
+          const bytes = await cached.read();
+          recent?.remember(key, file.sha256, bytes);
+          return { ...common, bytes, cache: 'hit' };
+        }
+        const made = await this.#d.thumbnails.make({ ...entry, format, tags: expiryTags(file) });
+        if (made.status === 'unreadable') {
+          recent?.rememberRefusal(key, file.sha256, made.message);
+          throw new ImageUnreadableError(made.message);
+        }
+        if (made.size > this.#d.inlineResponseMaxBytes) return redirect();
+        let bytes = made.bytes;
+        if (!bytes) {
+          const stored = await this.#d.store.open(key);
+          if (!stored) throw new InternalError('thumbnail missing after it was made');
+          bytes = await stored.read();
+        }
         recent?.remember(key, file.sha256, bytes);
-        return { ...common, bytes, cache: 'hit' };
-      }
-      const made = await this.#d.thumbnails.make({ ...entry, format, tags: expiryTags(file) });
-      if (made.status === 'unreadable') {
-        recent?.rememberRefusal(key, file.sha256, made.message);
-        throw new ImageUnreadableError(made.message);
-      }
-      if (made.size > this.#d.inlineResponseMaxBytes) return redirect();
-      let bytes = made.bytes;
-      if (!bytes) {
-        const stored = await this.#d.store.open(key);
-        if (!stored) throw new InternalError('thumbnail missing after it was made');
-        bytes = await stored.read();
-      }
-      recent?.remember(key, file.sha256, bytes);
-      return { ...common, bytes, contentType: made.contentType, cache: 'miss' };
+        return { ...common, bytes, contentType: made.contentType, cache: 'miss' };
+      });
     } finally {
       if (!used) void opening.then((h) => h?.abort(), () => undefined);
     }
   }
 
-  /** Archived files have no content to serve. */
-  async #active(caller: Caller, id: string): Promise<FileRecord> {
-    const file = await visibleFile(this.#d.index, caller, id, this.#now());
+  /** Archived files have no content to serve; an attempt on a file the caller may not see is recorded as denied. */
+  async #active(caller: Caller, id: string, action: AuditAction): Promise<FileRecord> {
+    const file = await auditedFile(this.#d.index, this.#d.auditor, caller, id, [action], this.#now());
     if (file.state !== 'active') throw new NotFoundError('File not found');
     return file;
   }

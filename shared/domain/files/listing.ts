@@ -1,7 +1,8 @@
 /**
  * Listing files (`GET /v1/files`): which index partitions answer a query, and cursors that only continue the
- * query that made them.
+ * query that made them. A page shows each file's metadata, so each is an audited read.
  */
+import type { Auditor } from '../audit/auditor.ts';
 import { cursorFingerprint, openCursor, sealCursor } from '../cursors.ts';
 import { toFileResource, type Caller } from '../file.ts';
 import type { FileIndex, ListPlan, ListSource } from '../ports.ts';
@@ -12,6 +13,8 @@ import type { Clock } from './lookup.ts';
 export interface FileListingDeps extends Clock {
   index: FileIndex;
   sealer: Sealer;
+  /** Each listed file's metadata read is recorded (`listed: true`) before the page is answered. */
+  auditor: Auditor;
 }
 
 export class FileListing {
@@ -27,6 +30,7 @@ export class FileListing {
     const fingerprint = listFingerprint(caller, query);
     const after = openCursor(this.#d.sealer, query.cursor, fingerprint);
     const page = await this.#d.index.list({ ...listPlan(caller, query), after, now: this.#now().toISOString() });
+    await this.#d.auditor.record(caller, page.files.map((file) => ({ fileId: file.id, action: 'read' as const, listed: true })));
     return {
       files: page.files.map((f) => toFileResource(f, caller)),
       nextCursor: sealCursor(this.#d.sealer, page.nextAfter, fingerprint),

@@ -1,12 +1,14 @@
-/** Reading a file's metadata (`GET /v1/files/{id}`), with a signed content link. */
+/** Reading a file's metadata (`GET /v1/files/{id}`), with a signed content link; each read is audited. */
+import type { Auditor } from '../audit/auditor.ts';
 import type { Caller, FileRecord } from '../file.ts';
 import type { ContentLinks } from '../links.ts';
 import type { FileIndex } from '../ports.ts';
-import { visibleFile, type Clock } from './lookup.ts';
+import { auditedFile, type Clock } from './lookup.ts';
 
 export interface FileReadsDeps extends Clock {
   index: FileIndex;
   links: ContentLinks;
+  auditor: Auditor;
 }
 
 export class FileReads {
@@ -19,14 +21,15 @@ export class FileReads {
   }
 
   async getFile(caller: Caller, id: string): Promise<FileRecord> {
-    return visibleFile(this.#d.index, caller, id, this.#now());
+    return (await this.getFileWithLink(caller, id)).file;
   }
 
-  /** The file with a fresh signed content link (none for archived files). */
-  async getFileWithLink(caller: Caller, id: string, origin: string) {
+  /** The file, with a fresh signed content link when `origin` is given (none for archived files). */
+  async getFileWithLink(caller: Caller, id: string, origin?: string) {
     const now = this.#now();
-    const file = await visibleFile(this.#d.index, caller, id, now);
-    const link = file.state === 'active' ? this.#d.links.issue(caller, id, origin, now) : undefined;
+    const file = await auditedFile(this.#d.index, this.#d.auditor, caller, id, ['read'], now);
+    const link = origin !== undefined && file.state === 'active' ? this.#d.links.issue(caller, id, origin, now) : undefined;
+    await this.#d.auditor.record(caller, [{ fileId: file.id, action: 'read' }]);
     return { file, link };
   }
 }

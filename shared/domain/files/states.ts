@@ -1,4 +1,5 @@
 /** Archive (soft delete, `DELETE /v1/files/{id}`) and restore (`POST /v1/files/{id}/restore`). */
+import type { Auditor } from '../audit/auditor.ts';
 import { ConflictError, ForbiddenError } from '../errors.ts';
 import type { Caller, FileRecord } from '../file.ts';
 import { canArchive, canRestore } from '../policy.ts';
@@ -6,12 +7,14 @@ import { retryOnConflict } from '../optimistic-writes.ts';
 import type { DomainEvent, EventPublisher, FileIndex } from '../ports.ts';
 import { publishAfterCommit, type ErrorReporter } from '../publishing.ts';
 import { fileEventData } from './file-events.ts';
-import { visibleFile, type Clock } from './lookup.ts';
+import { auditedFile, type Clock } from './lookup.ts';
 
 export interface FileStatesDeps extends Clock {
   index: FileIndex;
   events: EventPublisher;
   reportError?: ErrorReporter;
+  /** Each archive and restore is recorded before it is answered (and undone if it cannot be); denials too. */
+  auditor: Auditor;
 }
 
 export class FileStates {
@@ -33,20 +36,27 @@ export class FileStates {
   }
 
   async #setState(caller: Caller, id: string, state: 'active' | 'archived'): Promise<FileRecord> {
-    const { next, written } = await retryOnConflict(
-      () => this.#visible(caller, id),
+    const action = state === 'archived' ? 'archive' : 'restore';
+    const { auditor } = this.#d;
+    const { current, next, written } = await retryOnConflict(
+      () => auditedFile(this.#d.index, auditor, caller, id, [action], this.#now()),
       async (current) => {
         if (state === 'archived' && !canArchive(caller, { ...current, state: 'active' })) {
-          throw new ForbiddenError('You may not archive this file');
+          await auditor.deny(caller, current.id, [action], new ForbiddenError('You may not archive this file'));
         }
-        if (state === 'active' && !canRestore(caller)) throw new ForbiddenError('Your role may not restore files');
-        if (current.state === state) return { next: current, written: false };
+        if (state === 'active' && !canRestore(caller)) {
+          await auditor.deny(caller, current.id, [action], new ForbiddenError('Your role may not restore files'));
+        }
+        if (current.state === state) return { current, next: current, written: false };
         const next: FileRecord = { ...current, state, version: current.version + 1, updatedAt: this.#now().toISOString() };
         await this.#d.index.replace(next, current.version);
-        return { next, written: true };
+        return { current, next, written: true };
       },
       { onExhausted: () => new ConflictError('The file is being changed by another request; try again') },
     );
+    await auditor.recordOrUndo(caller, [{ fileId: next.id, action }], async () => {
+      if (written) await this.#d.index.replace(current, next.version);
+    });
     if (written) {
       const type = state === 'archived' ? 'file.archived' : 'file.restored';
       await this.#publish([{ type, tenantId: next.tenantId, data: fileEventData(next) }]);
@@ -56,9 +66,5 @@ export class FileStates {
 
   #publish(events: DomainEvent[]): Promise<void> {
     return publishAfterCommit(this.#d.events, events, this.#d.reportError);
-  }
-
-  #visible(caller: Caller, id: string): Promise<FileRecord> {
-    return visibleFile(this.#d.index, caller, id, this.#now());
   }
 }

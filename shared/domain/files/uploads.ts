@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { ConflictError } from '../errors.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { contentKey, extensionOf, fileKeyPrefix, isExpired, type Caller, type FileRecord } from '../file.ts';
 import { isImageMime, type ImageProcessor } from '../images.ts';
-import { assertVisible, resolveOwner } from '../policy.ts';
+import { canSee, resolveOwner } from '../policy.ts';
 import {
   AlreadyExistsError,
   type DomainEvent,
@@ -51,6 +52,8 @@ export interface FileUploadsDeps extends Clock {
   fileRequests: FileRequestGate;
   /** Where failures that must not fail the request are reported (ids and types only). Default: nowhere. */
   reportError?: ErrorReporter;
+  /** Each new file is recorded (`create`) before it is answered; unrecorded, the upload is removed. */
+  auditor: Auditor;
 }
 
 /** How long a PUT waits for a concurrent upload of the same id before answering 409. */
@@ -111,6 +114,11 @@ export class FileUploads {
     });
 
     await this.#writeAll(records, files, id !== undefined);
+    await this.#d.auditor.recordOrUndo(
+      caller,
+      records.map((r) => ({ fileId: r.id, action: 'create' as const })),
+      () => this.#cleanUp(records, records),
+    );
     let fileCount: number | undefined;
     if (requestId !== undefined) {
       try {
@@ -137,7 +145,7 @@ export class FileUploads {
   ): Promise<{ file: FileRecord; created: boolean }> {
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     const existing = await this.#live(caller.tenantId, id);
-    if (existing) return { file: sameBytesOrConflict(caller, existing, sha256, file.bytes.length), created: false };
+    if (existing) return { file: await this.#sameBytesOrConflict(caller, existing, sha256, file.bytes.length), created: false };
     try {
       const [created] = await this.createFiles(caller, [file], options, id);
       return { file: created!, created: true };
@@ -150,8 +158,19 @@ export class FileUploads {
       // it has finished; 409 only if it does not finish in time.
       const winner = await this.#awaitUpload(caller.tenantId, id);
       if (!winner) throw new ConflictError('This file id is in use by another upload; try again');
-      return { file: sameBytesOrConflict(caller, winner, sha256, file.bytes.length), created: false };
+      return { file: await this.#sameBytesOrConflict(caller, winner, sha256, file.bytes.length), created: false };
     }
+  }
+
+  /**
+   * The id holds a file already. Same bytes: that file (200), whose metadata the caller now reads (audited as a
+   * read). Different bytes: 409. A file the caller may not see: 404, recorded as a denied create.
+   */
+  async #sameBytesOrConflict(caller: Caller, existing: FileRecord, sha256: string, size: number): Promise<FileRecord> {
+    if (!canSee(caller, existing)) await this.#d.auditor.deny(caller, existing.id, ['create'], new NotFoundError('File not found'));
+    if (existing.sha256 !== sha256 || existing.size !== size) throw new ConflictError('This file id already holds different content');
+    await this.#d.auditor.record(caller, [{ fileId: existing.id, action: 'read' }]);
+    return existing;
   }
 
   /** Waits briefly for a concurrent upload of `id` to finish. */
@@ -212,13 +231,6 @@ export class FileUploads {
   #live(tenantId: string, id: string): Promise<FileRecord | null> {
     return liveFile(this.#d.index, tenantId, id, this.#now());
   }
-}
-
-/** Same bytes: the existing file (200). Different bytes: 409. A file the caller may not see: 404. */
-function sameBytesOrConflict(caller: Caller, existing: FileRecord, sha256: string, size: number): FileRecord {
-  assertVisible(caller, existing);
-  if (existing.sha256 === sha256 && existing.size === size) return existing;
-  throw new ConflictError('This file id already holds different content');
 }
 
 function firstFailure(results: PromiseSettledResult<unknown>[]): unknown {

@@ -3,6 +3,7 @@
  * to storage for an upload reserved by `UploadReservations` (size, checksum, type sniffed from the first bytes)
  * and only then creates the File. A verification failure deletes the object, the claim and the pending record.
  */
+import type { Auditor } from '../audit/auditor.ts';
 import { detectContentType, TextScan } from '../content-type.ts';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError, type AppError } from '../errors.ts';
 import { contentKey, extensionOf, type Caller, type FileRecord } from '../file.ts';
@@ -10,6 +11,7 @@ import { uploadEvents } from '../files/file-events.ts';
 import { visibleFile, type Clock } from '../files/lookup.ts';
 import { expiryTags } from '../files/stored-object.ts';
 import { isImageMime, type ImageProcessor } from '../images.ts';
+import { canUseUpload } from '../policy.ts';
 import { VersionConflictError, type EventPublisher, type FileRequestGate } from '../ports.ts';
 import { publishAfterCommit, reportNothing, type ErrorReporter } from '../publishing.ts';
 import type { CompleteUploadBody } from './bodies.ts';
@@ -26,6 +28,8 @@ export interface UploadCompletionsDeps extends UnfinishedUploadPorts, Clock {
   allowedTypes: ReadonlySet<string>;
   /** Where failures that must not fail the request are reported (ids and types only). Default: nowhere. */
   reportError?: ErrorReporter;
+  /** The new File is recorded (`create`) before it is answered; unrecorded, the id goes back to its claim. */
+  auditor: Auditor;
 }
 
 /** Cuts a UTF-8 sequence split by the end of a ranged read, so a prefix of valid text still reads as text. */
@@ -61,8 +65,8 @@ export class UploadCompletions {
     const { store, index, pending: pendingStore } = this.#d;
     const pending = await pendingStore.get(caller.tenantId, id, this.#now());
     if (!pending) return { file: await visibleFile(index, caller, id, this.#now()), created: false };
-    // Only the uploader or the tenant's staff; to anyone else the pending id does not exist.
-    if (caller.role === 'patient' && pending.createdBy.id !== caller.sub) throw new NotFoundError('File not found');
+    // Only the uploader or an admin (or service) of its tenant; to anyone else the pending id does not exist.
+    if (!canUseUpload(caller, pending)) throw new NotFoundError('File not found');
     const key = contentKey(pending.tenantId, pending.id);
 
     if (pending.multipartUploadId !== null) {
@@ -141,6 +145,11 @@ export class UploadCompletions {
       // A concurrent completion won (the claim is now a File), or the claim expired meanwhile.
       return { file: await visibleFile(index, caller, id, this.#now()), created: false };
     }
+    // The bytes stay, under the id's claim again: completing once more can still make the File.
+    await this.#d.auditor.recordOrUndo(caller, [{ fileId: record.id, action: 'create' }], async () => {
+      await index.remove(record.tenantId, record.id);
+      await index.claim(record.tenantId, record.id, Math.max(1, Math.ceil((Date.parse(pending.expiresAt) - now.getTime()) / 1000)));
+    });
 
     let fileCount: number | undefined;
     if (record.fileRequestId !== null) {

@@ -7,6 +7,7 @@ import { CreateFileRequestBody, PatchFileRequestBody } from '../../domain/file-r
 import { CompleteUploadBody, CreateUploadBody } from '../../domain/large-uploads/bodies.ts';
 import { PatchFileBody } from '../../domain/schemas.ts';
 import { CreateWebhookBody, PatchWebhookBody } from '../../domain/webhooks/bodies.ts';
+import { AccessLogPage, AuditEventList } from '../formats/audit.ts';
 import { ErrorBody } from '../formats/errors.ts';
 import { FileRequestList, FileRequestResource } from '../formats/file-requests.ts';
 import { FileList, FileResource, FilesCreated, FileWithLink } from '../formats/files.ts';
@@ -57,6 +58,8 @@ export const components = {
   SinglePutUpload: answer(SinglePutUpload),
   MultipartUpload: answer(MultipartUpload),
   UploadTarget: answer(UploadTarget),
+  AuditEventList: answer(AuditEventList),
+  AccessLog: answer(AccessLogPage),
 } satisfies Record<string, Component>;
 
 export type ComponentName = keyof typeof components;

@@ -76,7 +76,8 @@ function operationOf(route: RouteDef & { readonly name: RouteName }, doc: Operat
         }
       : {}),
     responses: {
-      ...errorResponses(doc.errors),
+      // A route that writes the audit trail is 503 when it cannot (shared/routes.ts says which do).
+      ...errorResponses(route.grants.includes('audit:write') ? [...doc.errors, 503] : doc.errors),
       ...Object.fromEntries(
         Object.entries(doc.responses).map(([status, r]) => [status, { description: r.description, ...(r.body ? { content: jsonContent(r.body) } : {}) }]),
       ),

@@ -9,6 +9,7 @@ import { ContentQuery, DeleteQuery, ListQuery } from '../formats/files.ts';
 import { ListFileRequestsQuery } from '../formats/file-requests.ts';
 import { UploadFields } from '../formats/inline-uploads.ts';
 import { DeliveriesQuery } from '../formats/webhooks.ts';
+import { AccessLogQuery, AuditEventsQuery } from '../formats/audit.ts';
 import type { ComponentName } from './components.ts';
 import type { Json, SchemaConverter } from './json-schema.ts';
 
@@ -23,6 +24,7 @@ export const ERROR_TEXT = {
   413: 'Over the inline limit (use POST /v1/uploads)',
   415: 'Type not allowed or not what was declared',
   422: 'Breaks a rule; details list every field',
+  503: 'The audit record could not be written; nothing changed; retry',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_TEXT;
 
@@ -41,7 +43,7 @@ export interface OperationDoc {
   readonly requestBody?: { readonly required: boolean; readonly content: Readonly<Record<string, BodySchema>> };
   /** Answers by status, including an error whose text is particular to this route. */
   readonly responses: Readonly<Record<number, { readonly description: string; readonly body?: ComponentName }>>;
-  /** Error statuses with their usual text (ERROR_TEXT). */
+  /** Error statuses with their usual text (ERROR_TEXT); 503 is added to every route with `audit:write`. */
   readonly errors: readonly ErrorStatus[];
 }
 
@@ -174,5 +176,15 @@ export const operations = {
   'retry-webhook-delivery': {
     responses: { 202: { description: 'Scheduled', body: 'WebhookDelivery' } },
     errors: [401, 403, 404, 422],
+  },
+  'list-audit-events': {
+    query: AuditEventsQuery,
+    responses: { 200: { description: 'A page', body: 'AuditEventList' } },
+    errors: [401, 403, 422],
+  },
+  'get-file-access-log': {
+    query: AccessLogQuery,
+    responses: { 200: { description: 'A page', body: 'AccessLog' } },
+    errors: [401, 404, 422],
   },
 } satisfies Record<RouteName, OperationDoc>;

@@ -129,4 +129,14 @@ export const routeDocs = {
     description:
       "Admin and service only (403 for other roles). Any status may be retried; the webhook must be active (else 422). The retry poller sends it within a minute.",
   },
+  'list-audit-events': {
+    summary: "The audit trail, newest first (cursor pages)",
+    description:
+      "Admin and service only (403 for other roles). Every metadata read (a list page records one read per listed file, with `listed: true`), download, thumbnail, create, update, share, archive, restore and permanent delete, and every denied attempt on an existing file (outcome `denied`). `fileId`, `actorId` and `action` combine; each page is one index query, so a page with filters may hold fewer than `limit` events while `nextCursor` goes on. Append-only; never expires; survives the file's permanent delete. Records hold ids, roles, actions and outcomes only.",
+  },
+  'get-file-access-log': {
+    summary: "Who accessed this file, newest first (cursor pages)",
+    description:
+      "The file's owner, and provider, admin and service. Successful reads, downloads, thumbnails and changes, without source IP or user agent. Anyone else (even a patient the file is shared with) gets 404.",
+  },
 } as const satisfies Record<RouteName, RouteDoc>;

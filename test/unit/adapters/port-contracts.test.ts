@@ -3,6 +3,8 @@
  * contracts run against the real adapters in test/integration/port-contracts.test.ts, so the fakes cannot drift.
  */
 import { expect } from 'vitest';
+import { InMemoryAuditTrail } from '../../support/in-memory-audit-trail.ts';
+import { describeAuditTrailContract } from '../../support/port-contracts/audit-trail.ts';
 import { InMemoryFileRequestStore } from '../../support/in-memory-file-request-store.ts';
 import { InMemoryFileIndex, InMemoryFileStore, InMemoryPendingUploads } from '../../support/in-memory-ports.ts';
 import { InMemoryWebhookStore } from '../../support/in-memory-webhooks.ts';
@@ -26,3 +28,4 @@ describeFileIndexContract('InMemoryFileIndex', () => new InMemoryFileIndex());
 describeFileRequestStoreContract('InMemoryFileRequestStore', () => new InMemoryFileRequestStore());
 describeWebhookStoreContract('InMemoryWebhookStore', () => new InMemoryWebhookStore());
 describePendingUploadStoreContract('InMemoryPendingUploads', () => new InMemoryPendingUploads());
+describeAuditTrailContract('InMemoryAuditTrail', () => new InMemoryAuditTrail());

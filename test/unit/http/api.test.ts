@@ -106,7 +106,7 @@ describe('apiHandler', () => {
     expect(auth.seen).toEqual(['Bearer good']);
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body!)).toEqual({ sub: 'provider-7', requestId: 'req-7' });
-    expect(echo.mock.calls[0]![0].caller).toEqual(caller);
+    expect(echo.mock.calls[0]![0].caller).toEqual({ ...caller, origin: { requestId: 'req-7', sourceIp: '203.0.113.10', userAgent: 'unit' } });
   });
 
   it.each([

@@ -11,6 +11,7 @@ import { NotFoundError } from '../../../../shared/domain/errors.ts';
 import type { Thumbnailer } from '../../../../shared/domain/thumbnails.ts';
 import { fileRecord } from '../../../support/integration-records.ts';
 import { InMemoryFileIndex, InMemoryFileStore } from '../../../support/in-memory-ports.ts';
+import { memoryAuditor } from '../../../support/in-memory-audit-trail.ts';
 
 const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
 
@@ -64,7 +65,7 @@ describe('FileContent with thumbnails in memory', () => {
     made = 0;
     content = new FileContent({
       store, index, thumbnails, inlineResponseMaxBytes: 1024, redirectTtlSeconds: 60,
-      recentThumbnails: new RecentThumbnails(1024, 1024),
+      recentThumbnails: new RecentThumbnails(1024, 1024), auditor: memoryAuditor(),
     });
     photo = fileRecord({ tenantId, ownerId: 'patient-1', mimeType: 'image/jpeg', originalName: 'rash.jpg' });
     await index.create(photo);
@@ -86,7 +87,7 @@ describe('FileContent with thumbnails in memory', () => {
 
   it('remembers a refusal: asking again is the same 422 without calling the thumbnail function (issue 8)', async () => {
     const refusing = new FileContent({
-      store, index, inlineResponseMaxBytes: 1024, redirectTtlSeconds: 60, recentThumbnails: new RecentThumbnails(1024, 1024),
+      store, index, inlineResponseMaxBytes: 1024, redirectTtlSeconds: 60, recentThumbnails: new RecentThumbnails(1024, 1024), auditor: memoryAuditor(),
       thumbnails: { make: async () => ((made += 1), { status: 'unreadable', message: 'The image is more than 100 times longer than it is wide' }) },
     });
     const ask = () => refusing.getContent(provider, photo.id, { download: false, thumbnail: box });

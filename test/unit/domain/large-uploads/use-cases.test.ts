@@ -19,6 +19,7 @@ import {
   InMemoryPendingUploads,
   RecordingPublisher,
 } from '../../../support/in-memory-ports.ts';
+import { memoryAuditor } from '../../../support/in-memory-audit-trail.ts';
 
 const MiB = 1024 * 1024;
 const allowedTypes = new Set(DEFAULT_ALLOWED_TYPES.split(','));
@@ -67,7 +68,7 @@ describe('large uploads with in-memory ports', () => {
     requests = new InMemoryFileRequests();
     const now = () => clock;
     reservations = new UploadReservations({ store, index, pending, fileRequests: requests, singlePutMaxBytes: 2 * MiB, minPartSize: MiB, now });
-    completions = new UploadCompletions({ store, index, pending, events, images: new FakeImages(), fileRequests: requests, allowedTypes, now });
+    completions = new UploadCompletions({ store, index, pending, events, images: new FakeImages(), fileRequests: requests, allowedTypes, now, auditor: memoryAuditor() });
   });
 
   const body = (overrides: Partial<CreateUploadBody> = {}): CreateUploadBody =>
@@ -282,14 +283,15 @@ describe('large uploads with in-memory ports', () => {
       expect(index.claims.size + pending.uploads.size).toBe(0);
     });
 
-    it('another patient and another tenant get 404; staff of the tenant may complete', async () => {
+    it('another patient, a provider and another tenant get 404; an admin of the tenant may complete (API.md)', async () => {
       const bytes = pdf(1000);
       const target = await startSingle(patient, bytes);
       upload(target, bytes);
       await expect(completions.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
       await expect(completions.completeUpload(otherTenant, target.fileId, {})).rejects.toMatchObject({ status: 404 });
+      await expect(completions.completeUpload(provider, target.fileId, {})).rejects.toMatchObject({ status: 404 });
       expect(store.objects.has(contentKey('t1', target.fileId))).toBe(true);
-      expect((await completions.completeUpload(provider, target.fileId, {})).file.createdBy).toEqual({ id: 'patient-1', role: 'patient' });
+      expect((await completions.completeUpload({ ...provider, sub: 'admin-1', role: 'admin' }, target.fileId, {})).file.createdBy).toEqual({ id: 'patient-1', role: 'patient' });
       await expect(completions.completeUpload(otherPatient, target.fileId, {})).rejects.toMatchObject({ status: 404 });
     });
 
