@@ -10,6 +10,7 @@ const trail = await auditTrailReads();
 
 /** `GET /v1/audit-events` (admin, service): `fileId`, `actorId`, `action` combine; newest first; one query a page. */
 export const handler = apiHandler(auth, async ({ event, caller }) => {
+  trail.assertMayRead(caller);
   const query = parseOrThrow(AuditEventsQuery, queryParams(event));
   return json(200, await trail.listEvents(caller, query));
 });

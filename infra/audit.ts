@@ -1,24 +1,39 @@
 /**
  * The audit trail's storage (issue 8): its own DynamoDB table, append-only by construction, and an S3 bucket with
- * Object Lock in compliance mode that every new record is archived to, so that not even an administrator of the
- * account can alter history.
+ * Object Lock in compliance mode that every change of the table is archived to, so that not even an administrator
+ * of the account can alter history.
  *
- * Append-only twice over: no function's role is granted anything on the table but PutItem (writers) and Query
- * (readers) (RouteFunction.useAuditTrail), and the table's resource policy denies every principal, the account
- * root included, the actions that rewrite or remove items. The table's stream feeds the archiver
- * (functions/archive-audit-events.ts, wired in ./events.ts), which writes each batch as one object; the bucket's
- * default retention locks every object version for `retention`, in compliance mode: no one can shorten it or
- * delete a locked version until it has run out, and the bucket is versioned, so a rewritten key keeps its old
- * versions locked too.
+ * Append-only as far as the table allows: no function's role is granted anything on the table but PutItem
+ * (writers) and Query (readers) (RouteFunction.useAuditTrail), and the table's resource policy denies every
+ * principal, the account root included, the actions that rewrite or remove items. That is not immutability: the
+ * table cannot make PutItem conditional, so a role holding PutItem could write over a record, and an administrator
+ * could remove the resource policy and then delete items. **The Object Lock archive is the only immutable copy.**
+ * The table's stream (new and old images) feeds the archiver (functions/archive-audit-events.ts, wired in
+ * ./events.ts), which writes each batch as one object, a line per INSERT, MODIFY or REMOVE with the record as it
+ * was; a MODIFY or REMOVE is tampering, so it also logs an ERROR line and counts `AuditTampering`, which the
+ * alarm below raises on. The bucket's default retention locks every object version for `retention`, in compliance
+ * mode: no one can shorten it or delete a locked version until it has run out, and the bucket is versioned, so a
+ * rewritten key keeps its old versions locked too. The archive has its own KMS key, which no one may disable or
+ * schedule for deletion (`addArchiveKey`): Object Lock protects objects, not the key that makes them readable.
+ *
+ * Capacity: the indexes `by-tenant` and `by-action` are keyed by tenant (and action), so all of one tenant's
+ * records land in one partition of each (their sort keys, UUIDv7 ids, only grow, so splitting a hot partition
+ * by key range does not spread the writes): DynamoDB takes about 1,000 writes/s per partition, and each audited
+ * request writes one record, a list page up to 100 (one per file read). A tenant nearing that (watch the table's
+ * WriteThrottleEvents and CloudWatch Contributor Insights on the indexes) needs those partition keys sharded
+ * (`<tenant>#<n>` over a few shards, the reads querying each shard and merging by id) in
+ * shared/adapters/audit-table-schema.ts before it throttles: a throttled write fails the audited request (503).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { AUDIT_TABLE_SCHEMA } from '../shared/adapters/audit-table-schema.ts';
-import { acknowledgeAuditArchiveBucket } from './nag-acknowledgements.ts';
+import { consumers } from '../shared/events.ts';
+import { acknowledgeAuditArchiveBucket, acknowledgeAuditTamperingAlarm } from './nag-acknowledgements.ts';
 
 /** Six years: what HIPAA asks documentation of its safeguards to be kept for (45 CFR 164.316(b)(2)). */
 const DEFAULT_RETENTION = Duration.days(2190);
@@ -38,9 +53,20 @@ const REWRITE_ACTIONS = [
   'dynamodb:PartiQLDelete',
 ] as const;
 
+/**
+ * The metric the archiver counts tampering in (shared/observability/metrics.ts `countAuditTampering`: Powertools
+ * Metrics, namespace MedFiles, dimensions service and function).
+ */
+const TAMPERING_METRIC = {
+  namespace: 'MedFiles',
+  metricName: 'AuditTampering',
+  dimensionsMap: {
+    service: 'medfiles',
+    function: consumers.find((consumer) => consumer.trigger.kind === 'audit-records')!.name,
+  },
+};
+
 export interface AuditTrailProps {
-  /** Encrypts the archive's objects. */
-  readonly dataKey: IKey;
   /** Receives the archive bucket's S3 server access logs. */
   readonly accessLogBucket: IBucket;
   /** How long each archived object is locked (compliance mode): whole days, 1 to 36 500. @default six years */
@@ -50,6 +76,10 @@ export interface AuditTrailProps {
 export interface AuditTrailStorage {
   readonly table: TableV2;
   readonly archiveBucket: Bucket;
+  /** Encrypts the archive; no one can disable it or schedule its deletion. */
+  readonly archiveKey: Key;
+  /** In alarm when the archiver has seen an audit record written over or removed in the table. */
+  readonly tamperingAlarm: Alarm;
 }
 
 export function addAuditTrail(scope: Construct, props: AuditTrailProps): AuditTrailStorage {
@@ -63,8 +93,8 @@ export function addAuditTrail(scope: Construct, props: AuditTrailProps): AuditTr
       sortKey: { name: index.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     })),
-    // No TTL: records never expire. The archiver needs only what was written.
-    dynamoStream: StreamViewType.NEW_IMAGE,
+    // No TTL: records never expire. Old images too: a record written over or removed reaches the archive as it was.
+    dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     // The AWS-managed key, for the reason given in ./table.ts: TableV2 refuses a customer-managed key in a
     // region-agnostic stack.
@@ -85,10 +115,11 @@ export function addAuditTrail(scope: Construct, props: AuditTrailProps): AuditTr
     }),
   });
 
+  const archiveKey = addArchiveKey(scope);
   const archiveBucket = new Bucket(scope, 'AuditArchiveBucket', {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     encryption: BucketEncryption.KMS,
-    encryptionKey: props.dataKey,
+    encryptionKey: archiveKey,
     bucketKeyEnabled: true,
     enforceSSL: true,
     minimumTLSVersion: 1.2,
@@ -101,7 +132,51 @@ export function addAuditTrail(scope: Construct, props: AuditTrailProps): AuditTr
     removalPolicy: RemovalPolicy.RETAIN,
   });
   acknowledgeAuditArchiveBucket(archiveBucket);
-  return { table, archiveBucket };
+
+  const tamperingAlarm = new Alarm(scope, 'AuditTamperingAlarm', {
+    alarmDescription:
+      'An audit record was written over or removed in the audit table (the archiver saw a MODIFY or REMOVE on its ' +
+      'stream): see its ERROR lines for the record ids; the Object Lock archive keeps the record as it was.',
+    metric: new Metric({ ...TAMPERING_METRIC, statistic: Stats.SUM, period: Duration.minutes(5) }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  acknowledgeAuditTamperingAlarm(tamperingAlarm);
+  return { table, archiveBucket, archiveKey, tamperingAlarm };
+}
+
+/**
+ * The archive's own KMS key (rotated, retained), so that locked objects stay readable: Object Lock keeps the
+ * objects, but a key disabled or deleted would make every one of them unreadable. Its policy is CDK's default (the
+ * account may grant its use through IAM; the archiver gets kms:GenerateDataKey, RouteFunction.useAuditArchive)
+ * plus a Deny of kms:ScheduleKeyDeletion and kms:DisableKey to every principal, the account root and the
+ * CloudFormation role included: an explicit Deny in a key policy wins over any Allow.
+ *
+ * kms:PutKeyPolicy is deliberately not denied. CloudFormation puts the key policy on every deploy that changes
+ * it, and KMS refuses a policy that would lock its caller out of changing it (the lockout safety check); denying
+ * it to everyone would make this policy final, and a principal allow-list (the deploying role only) would tie
+ * the stack to one bootstrap. So an administrator able to put a key policy could lift the Deny, and then schedule
+ * deletion, which takes at least 7 days and can be cancelled: watch PutKeyPolicy and ScheduleKeyDeletion in
+ * CloudTrail for this key, or deny them by a service control policy outside the account.
+ */
+function addArchiveKey(scope: Construct): Key {
+  const key = new Key(scope, 'AuditArchiveKey', {
+    description: 'MedFiles: the Object Lock audit archive (cannot be disabled or scheduled for deletion)',
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'KeepArchiveReadable',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'],
+      resources: ['*'],
+    }),
+  );
+  return key;
 }
 
 /** `retention` if it is a whole number of days S3 accepts; fails the synth otherwise, naming the value. */

@@ -1,5 +1,5 @@
 /**
- * The stack's key material: the KMS key of everything holding patient data (file contents, the audit archive,
+ * The stack's key material: the KMS key of everything holding patient data (file contents,
  * dead-letter queues, the signing secret), the KMS key of the log groups, and the HMAC secret that signs content
  * links and list cursors. All retained when the stack is deleted: without them the retained data cannot be read.
  */

@@ -1,7 +1,9 @@
 /**
- * The audit archive (deployed only): each batch of records from the audit table's stream as one NDJSON object, a
- * record per line in the API's AuditRecord shape, in the bucket whose Object Lock default retention (compliance
- * mode, infra/audit.ts) locks every object version as it is written.
+ * The audit archive (deployed only): each batch of the audit table's stream as one NDJSON object, a line per change
+ * saying what happened: `{"event":"INSERT","record":…}`, and for tampering also the record as it was,
+ * `{"event":"MODIFY","record":…,"previous":…}` / `{"event":"REMOVE","previous":…}`, records in the API's
+ * AuditRecord shape. So even a record written over or deleted in the table keeps its history here. The bucket's
+ * Object Lock default retention (compliance mode, infra/audit.ts) locks every object version as it is written.
  *
  * Keys hold dates and record ids only: `records/YYYY/MM/DD/<first id>_<last id>.ndjson`, the date of the first
  * record. Record ids are UUIDv7, so keys sort by time, and a retried batch gets the same key again: the bucket is
@@ -9,6 +11,7 @@
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AuditRecord } from '../domain/audit/records.ts';
+import type { AuditChange } from './audit-stream.ts';
 
 export class S3AuditArchive {
   constructor(
@@ -16,14 +19,14 @@ export class S3AuditArchive {
     private readonly bucket: string,
   ) {}
 
-  /** Writes `records` as one object, oldest first; an empty batch writes nothing. */
-  async store(records: readonly AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    // Stable: several images of one record keep their stream order.
-    const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const first = sorted[0]!;
-    const last = sorted.at(-1)!;
-    const body = Buffer.from(sorted.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  /** Writes `changes` as one object, oldest record first; an empty batch writes nothing. */
+  async store(changes: readonly AuditChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    // Stable: several changes of one record keep their stream order.
+    const sorted = [...changes].sort((a, b) => compare(subjectOf(a).id, subjectOf(b).id));
+    const first = subjectOf(sorted[0]!);
+    const last = subjectOf(sorted.at(-1)!);
+    const body = Buffer.from(sorted.map((change) => `${JSON.stringify(change)}\n`).join(''));
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -40,3 +43,8 @@ export class S3AuditArchive {
     );
   }
 }
+
+/** The record a change is about, as first written: a tampered new image must not choose the key's id or date. */
+const subjectOf = (change: AuditChange): AuditRecord => (change.event === 'INSERT' ? change.record : change.previous);
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -64,6 +64,14 @@ export function etagOf(file: Pick<FileRecord, 'id' | 'version' | 'sha256'>): str
   return `"${digest.slice(0, 27)}"`;
 }
 
+/**
+ * `previous` written back over `written` as a new version: a change taken back (its audit record could not be
+ * written) never makes an ETag that meant other content valid again.
+ */
+export function reverted(previous: FileRecord, written: FileRecord): FileRecord {
+  return { ...previous, version: written.version + 1 };
+}
+
 export function isExpired(file: Pick<FileRecord, 'expiresAt'>, now: Date): boolean {
   return file.expiresAt !== null && file.expiresAt <= now.toISOString();
 }

@@ -40,6 +40,14 @@ export function countWebhookRun(summary: RunSummary): void {
 }
 
 /**
+ * Audit records written over or removed in the audit table, as the archiver read them from its stream: only
+ * tampering does that, and infra/audit.ts alarms on any. Zeros are not sent.
+ */
+export function countAuditTampering(count: number): void {
+  if (count > 0) metrics.addMetric('AuditTampering', MetricUnit.Count, count);
+}
+
+/**
  * Prints what the invocation counted as one EMF line, by function. An invocation that counted nothing prints
  * nothing (Powertools' own `logMetrics` middleware would warn on each of those, on every read route).
  */

@@ -248,10 +248,13 @@ describe('when the audit trail cannot be written', () => {
     const before = await provider('GET', `/v1/files/${file.id}`);
     expect(before.status).toBe(200);
     const etag = (before.json<FileBody & { updatedAt: string }>()).updatedAt;
+    const imageUpload = await provider('POST', '/v1/files', { json: { ownerId: 'patient-a', files: [{ name: 'i.png', contents: (await png(32, 32)).toString('base64') }] } });
+    expect(imageUpload.status, imageUpload.text).toBe(201);
+    const image = imageUpload.json<{ files: FileBody[] }>().files[0]!;
     const stored = async () =>
       ((await s3.send(new ListObjectsV2Command({ Bucket: 'medfiles-local', Prefix: `tenants/${tenant}/` }))).Contents ?? []).map((o) => o.Key).sort();
     const objects = await stored();
-    expect(objects).toHaveLength(1);
+    expect(objects).toHaveLength(2);
 
     await dynamodb.send(new DeleteTableCommand({ TableName: AUDIT_TABLE }));
     const attempts: [string, () => ReturnType<Awaited<ReturnType<typeof as>>>][] = [
@@ -263,6 +266,9 @@ describe('when the audit trail cannot be written', () => {
       ['update', () => provider('PATCH', `/v1/files/${file.id}`, { json: { description: 'changed' } })],
       ['share', () => provider('PATCH', `/v1/files/${file.id}`, { json: { sharedWith: ['patient-b'] } })],
       ['archive', () => provider('DELETE', `/v1/files/${file.id}`)],
+      ['restore', () => admin('POST', `/v1/files/${file.id}/restore`)],
+      ['thumbnail', () => provider('GET', `/v1/files/${image.id}/content`, { query: { imageSize: '16x16' } })],
+      ['access log, denied', () => patient('GET', `/v1/files/${file.id}/access-log`)],
       ['delete', () => admin('DELETE', `/v1/files/${file.id}`, { query: { permanent: 'true' } })],
       ['denied read', () => patient('GET', `/v1/files/${file.id}`)],
     ];
@@ -278,6 +284,6 @@ describe('when the audit trail cannot be written', () => {
     expect(after.status).toBe(200);
     expect(after.json<FileBody & { updatedAt: string }>()).toMatchObject({ state: 'active', sharedWith: [], description: null, updatedAt: etag });
     const listed = await provider('GET', '/v1/files', { query: { ownerId: 'patient-a' } });
-    expect(listed.json<{ files: FileBody[] }>().files.map((f) => f.id)).toEqual([file.id]);
+    expect(listed.json<{ files: FileBody[] }>().files.map((f) => f.id).sort()).toEqual([file.id, image.id].sort());
   });
 });

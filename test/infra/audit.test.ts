@@ -1,6 +1,7 @@
 /**
  * The audit trail's storage (infra/audit.ts): an append-only table that no role of the template can rewrite and
- * whose own resource policy forbids it to everyone, and an Object Lock archive fed by the table's stream.
+ * whose own resource policy forbids it to everyone, an Object Lock archive fed by the table's stream (new and old
+ * images) under a key no one may disable or delete, and an alarm on the tampering the archiver counts.
  */
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +15,10 @@ const { stack, template } = synthMedFiles();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any; DeletionPolicy?: string }>;
 const auditTableId = logicalIdOf(stack.auditTable);
 const archiveBucketId = logicalIdOf(stack.auditArchiveBucket);
+const archiveKeyId = logicalIdOf(stack.auditArchiveBucket.encryptionKey!);
 const auditTable = resources[auditTableId]!;
 const archiveBucket = resources[archiveBucketId]!;
+const archiveKey = resources[archiveKeyId]!;
 
 /** What no one may do to an audit record once written (written out here, not taken from infra/). */
 const REWRITES = [
@@ -97,8 +100,8 @@ describe('audit table', () => {
     expect(auditTable.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
-  it('streams the new image of each record (for the archiver)', () => {
-    expect(auditTable.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+  it('streams the new and the old image of each item (so the archiver keeps a record written over or removed)', () => {
+    expect(auditTable.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
 
   it('denies every principal, by its own resource policy, every action that rewrites or removes an item', () => {
@@ -178,12 +181,13 @@ describe('audit archive bucket', () => {
     });
   });
 
-  it('is private, versioned, KMS-encrypted with the data key, logged to the access-log bucket and retained', () => {
+  it('is private, versioned, KMS-encrypted with its own key, logged to the access-log bucket and retained', () => {
     const props = archiveBucket.Properties;
     expect(props.PublicAccessBlockConfiguration).toEqual(BLOCK_ALL);
     expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     const [rule] = props.BucketEncryption.ServerSideEncryptionConfiguration;
-    expect(rule.ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] } });
+    expect(rule.ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [archiveKeyId, 'Arn'] } });
+    expect(archiveKeyId).not.toBe('DataKey17AFBB84');
     const filesLogs = resources[logicalIdOf(stack.bucket)]!.Properties.LoggingConfiguration.DestinationBucketName;
     expect(props.LoggingConfiguration).toEqual({ DestinationBucketName: filesLogs, LogFilePrefix: 'audit-archive-bucket/' });
     expect(archiveBucket.DeletionPolicy).toBe('Retain');
@@ -232,5 +236,69 @@ describe('audit archive bucket', () => {
         }
       }
     }
+  });
+});
+
+describe('audit archive key', () => {
+  const statements = archiveKey.Properties.KeyPolicy.Statement as any[];
+
+  it('is a rotated, retained KMS key of its own', () => {
+    expect(archiveKey.Type).toBe('AWS::KMS::Key');
+    expect(archiveKey.Properties.EnableKeyRotation).toBe(true);
+    expect(archiveKey.DeletionPolicy).toBe('Retain');
+  });
+
+  it('denies every principal disabling it or scheduling its deletion, by its own policy', () => {
+    const denials = statements.filter((s) => s.Effect === 'Deny');
+    expect(denials).toEqual([
+      expect.objectContaining({ Principal: { AWS: '*' }, Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'], Resource: '*' }),
+    ]);
+    expect(denials[0].Condition, 'unconditional').toBeUndefined();
+  });
+
+  it('still lets the account (so CloudFormation) put its policy on later deploys', () => {
+    const denied = statements.filter((s) => s.Effect === 'Deny').flatMap(actionList);
+    for (const action of ['kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:TagResource']) {
+      expect(denied.some((pattern) => covers(pattern, action)), action).toBe(false);
+    }
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Action: 'kms:*', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } } }),
+    );
+  });
+
+  it('is used by the archiver for kms:GenerateDataKey only, and named by no other role', () => {
+    const archiver = stack.consumerFunctions.get('archive-audit-events')!;
+    for (const [def, fn] of functions) {
+      const actions = actionsOn(statementsOfRole(template, logicalIdOf(fn.role)), archiveKeyId);
+      expect([...actions], def.name).toEqual(fn === archiver ? ['kms:GenerateDataKey'] : []);
+    }
+    for (const { where, statement } of everyIamStatement()) {
+      if (refersTo(statement.Resource, archiveKeyId)) expect(JSON.stringify(resources[where]!.Properties.Roles), where).toBe(JSON.stringify([{ Ref: logicalIdOf(archiver.role) }]));
+    }
+  });
+});
+
+describe('audit tampering alarm', () => {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'AuditTampering');
+
+  it('goes off on one or more records written over or removed within 5 minutes, as the archiver counts them', () => {
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.Properties).toEqual(
+      expect.objectContaining({
+        // What shared/observability/metrics.ts prints for countAuditTampering in archive-audit-events.
+        Namespace: 'MedFiles',
+        MetricName: 'AuditTampering',
+        Dimensions: [
+          { Name: 'function', Value: 'archive-audit-events' },
+          { Name: 'service', Value: 'medfiles' },
+        ],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
   });
 });

@@ -12,7 +12,7 @@ import { logicalIdOf, synthMedFiles } from './synth.ts';
 const { stack, template } = synthMedFiles();
 
 const DEPLOYED_IDS = {
-  'AWS::KMS::Key': ['DataKey17AFBB84', 'LogsKeyA6AB43B2'],
+  'AWS::KMS::Key': ['AuditArchiveKeyC1F33B5D', 'DataKey17AFBB84', 'LogsKeyA6AB43B2'],
   'AWS::SecretsManager::Secret': ['SigningSecretCF7EC744'],
   'AWS::S3::Bucket': ['AccessLogBucketDA470295', 'FilesBucket16450113', 'AuditArchiveBucketA3E17F42'],
   'AWS::DynamoDB::GlobalTable': ['TableCD117FA1', 'AuditTableB07F8EEB'],

@@ -76,9 +76,11 @@ export class Auditor {
   /**
    * Runs `work` (reading what a granted read serves) while its records are written: the result is returned only
    * once the records stand, and a record that cannot be written fails the request (503) whatever `work` did.
+   * Work that would leave something behind (a thumbnail made and cached) awaits `recorded` first.
    */
-  async during<T>(caller: Caller, entries: readonly AuditEntry[], work: () => Promise<T>): Promise<T> {
-    const [, result] = await Promise.all([this.record(caller, entries), work()]);
+  async during<T>(caller: Caller, entries: readonly AuditEntry[], work: (recorded: Promise<void>) => Promise<T>): Promise<T> {
+    const recorded = this.record(caller, entries);
+    const [, result] = await Promise.all([recorded, work(recorded)]);
     return result;
   }
 

@@ -26,9 +26,14 @@ export class AuditTrailReads {
     this.#d = deps;
   }
 
-  /** One page: one query on the index of the most selective filter. Admin and service only (403). */
-  async listEvents(caller: Caller, request: AuditEventsRequest): Promise<{ events: AuditRecord[]; nextCursor: string | null }> {
+  /** Admin and service only (403), checked before the query is: a role that may not read it learns nothing more. */
+  assertMayRead(caller: Caller): void {
     if (caller.role !== 'admin' && caller.role !== 'service') throw new ForbiddenError('Only admins and services read the audit trail');
+  }
+
+  /** One page: one query on the index of the most selective filter. */
+  async listEvents(caller: Caller, request: AuditEventsRequest): Promise<{ events: AuditRecord[]; nextCursor: string | null }> {
+    this.assertMayRead(caller);
     const { cursor, limit: _limit, ...filters } = request;
     const fingerprint = cursorFingerprint(['audit-events', caller.tenantId, Object.entries(filters).sort()]);
     const after = openCursor(this.#d.sealer, cursor, fingerprint);

@@ -5,7 +5,7 @@
 import type { Auditor } from '../audit/auditor.ts';
 import type { AuditAction } from '../audit/records.ts';
 import { ConflictError, ForbiddenError, PreconditionFailedError } from '../errors.ts';
-import { contentKey, etagOf, extensionOf, type Caller, type FileRecord } from '../file.ts';
+import { contentKey, etagOf, extensionOf, type Caller, type FileRecord, reverted } from '../file.ts';
 import { canModify } from '../policy.ts';
 import { retryOnConflict } from '../optimistic-writes.ts';
 import type { DomainEvent, EventPublisher, FileIndex, FileStore } from '../ports.ts';
@@ -75,13 +75,13 @@ export class FileChanges {
         ? { attempts: 1, onExhausted: () => new PreconditionFailedError() }
         : { onExhausted: () => new ConflictError('The file is being changed by another request; try again') },
     );
-    // Unrecorded, the change is taken back: the record as it was (a later change has made the undo fail, and is
-    // reported), and the stored name.
+    // Unrecorded, the change is taken back: the metadata as it was, as a new version (an ETag is never reused for
+    // other content; a later change makes the undo fail, which is reported), and the stored name.
     await auditor.recordOrUndo(
       caller,
       actions.map((action) => ({ fileId: next.id, action })),
       async () => {
-        await this.#d.index.replace(current, next.version);
+        await this.#d.index.replace(reverted(current, next), next.version);
         if (renamed) await this.#storeName(current, current.originalName);
       },
     );

@@ -127,7 +127,7 @@ export class FileContent {
         file,
         url: await this.#d.store.presignGet(key, this.#d.redirectTtlSeconds),
       });
-      return await this.#d.auditor.during(caller, [{ fileId: file.id, action: 'thumbnail' }], async (): Promise<ContentResult> => {
+      return await this.#d.auditor.during(caller, [{ fileId: file.id, action: 'thumbnail' }], async (recorded): Promise<ContentResult> => {
         if (remembered?.sha256 === file.sha256) {
           if (remembered.refusal !== undefined) throw new ImageUnreadableError(remembered.refusal);
           return { ...common, bytes: remembered.bytes, cache: 'hit' };
@@ -141,6 +141,8 @@ export class FileContent {
           recent?.remember(key, file.sha256, bytes);
           return { ...common, bytes, cache: 'hit' };
         }
+        // Making one caches it in storage: not for a request whose record could not be written.
+        await recorded;
         const made = await this.#d.thumbnails.make({ ...entry, format, tags: expiryTags(file) });
         if (made.status === 'unreadable') {
           recent?.rememberRefusal(key, file.sha256, made.message);

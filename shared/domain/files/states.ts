@@ -1,7 +1,7 @@
 /** Archive (soft delete, `DELETE /v1/files/{id}`) and restore (`POST /v1/files/{id}/restore`). */
 import type { Auditor } from '../audit/auditor.ts';
 import { ConflictError, ForbiddenError } from '../errors.ts';
-import type { Caller, FileRecord } from '../file.ts';
+import { type Caller, type FileRecord, reverted } from '../file.ts';
 import { canArchive, canRestore } from '../policy.ts';
 import { retryOnConflict } from '../optimistic-writes.ts';
 import type { DomainEvent, EventPublisher, FileIndex } from '../ports.ts';
@@ -55,7 +55,7 @@ export class FileStates {
       { onExhausted: () => new ConflictError('The file is being changed by another request; try again') },
     );
     await auditor.recordOrUndo(caller, [{ fileId: next.id, action }], async () => {
-      if (written) await this.#d.index.replace(current, next.version);
+      if (written) await this.#d.index.replace(reverted(current, next), next.version);
     });
     if (written) {
       const type = state === 'archived' ? 'file.archived' : 'file.restored';

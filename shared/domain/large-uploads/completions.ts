@@ -8,7 +8,7 @@ import { detectContentType, TextScan } from '../content-type.ts';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError, type AppError } from '../errors.ts';
 import { contentKey, extensionOf, type Caller, type FileRecord } from '../file.ts';
 import { uploadEvents } from '../files/file-events.ts';
-import { visibleFile, type Clock } from '../files/lookup.ts';
+import { auditedFile, type Clock } from '../files/lookup.ts';
 import { expiryTags } from '../files/stored-object.ts';
 import { isImageMime, type ImageProcessor } from '../images.ts';
 import { canUseUpload } from '../policy.ts';
@@ -64,14 +64,16 @@ export class UploadCompletions {
   async completeUpload(caller: Caller, id: string, body: CompleteUploadBody): Promise<{ file: FileRecord; created: boolean }> {
     const { store, index, pending: pendingStore } = this.#d;
     const pending = await pendingStore.get(caller.tenantId, id, this.#now());
-    if (!pending) return { file: await visibleFile(index, caller, id, this.#now()), created: false };
+    if (!pending) return { file: await this.#existing(caller, id), created: false };
     // Only the uploader or an admin (or service) of its tenant; to anyone else the pending id does not exist.
     if (!canUseUpload(caller, pending)) throw new NotFoundError('File not found');
     const key = contentKey(pending.tenantId, pending.id);
 
     if (pending.multipartUploadId !== null) {
       const parts = checkedParts(body.parts, pending.partCount);
-      if (!(await store.completeMultipart(key, pending.multipartUploadId, parts))) {
+      // A completion that was refused after storage assembled the object (its audit record could not be written)
+      // finds the multipart upload gone and the object in place: it goes on from there.
+      if (!(await store.completeMultipart(key, pending.multipartUploadId, parts)) && (await store.head(key))?.size !== pending.size) {
         return this.#reject(pending, new ValidationError([{ path: 'parts', message: 'storage refused these parts (unknown part or ETag, or a part too small)' }]));
       }
     } else if (body.parts !== undefined) {
@@ -143,7 +145,7 @@ export class UploadCompletions {
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       // A concurrent completion won (the claim is now a File), or the claim expired meanwhile.
-      return { file: await visibleFile(index, caller, id, this.#now()), created: false };
+      return { file: await this.#existing(caller, id), created: false };
     }
     // The bytes stay, under the id's claim again: completing once more can still make the File.
     await this.#d.auditor.recordOrUndo(caller, [{ fileId: record.id, action: 'create' }], async () => {
@@ -166,6 +168,13 @@ export class UploadCompletions {
     );
     await publishAfterCommit(this.#d.events, uploadEvents([record], fileCount), this.#report);
     return { file: record, created: true };
+  }
+
+  /** The File an earlier completion made: its metadata is read (and audited as such). */
+  async #existing(caller: Caller, id: string): Promise<FileRecord> {
+    const file = await auditedFile(this.#d.index, this.#d.auditor, caller, id, ['read'], this.#now());
+    await this.#d.auditor.record(caller, [{ fileId: file.id, action: 'read' }]);
+    return file;
   }
 
   /** A failed verification: the object, the pending record and the claim are removed, then `error` is thrown. */

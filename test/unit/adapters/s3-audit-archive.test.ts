@@ -2,6 +2,7 @@
  * What the archive sends on the wire (no network: the client's HTTP handler is replaced): S3 refuses a put into an
  * Object Lock bucket without an integrity checksum, so the request must carry one, as a plain header, for the
  * exact bytes of the object. The production client factory is used, with its "checksums only when required" setting.
+ * Each line says what happened to the record; a key names ids and a date only, those of the record as first written.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -50,18 +51,42 @@ describe('S3AuditArchive', () => {
     const { archive, sent } = capturingArchive();
     const older = record('0193a000-0000-7000-8000-000000000001', '2026-11-30T23:59:59.000Z');
     const newer = record('0193a000-0000-7000-8000-000000000002', '2026-12-01T00:00:00.000Z');
-    await archive.store([newer, older]);
+    await archive.store([
+      { event: 'INSERT', record: newer },
+      { event: 'INSERT', record: older },
+    ]);
 
     expect(sent).toHaveLength(1);
     const request = sent[0]!;
     expect(request.method).toBe('PUT');
     expect(request.path).toBe(`/audit-archive/records/2026/11/30/${older.id}_${newer.id}.ndjson`);
     const body = Buffer.from(request.body as Uint8Array);
-    expect(body.toString()).toBe(`${JSON.stringify(older)}\n${JSON.stringify(newer)}\n`);
+    expect(body.toString()).toBe(
+      `{"event":"INSERT","record":${JSON.stringify(older)}}\n{"event":"INSERT","record":${JSON.stringify(newer)}}\n`,
+    );
     expect(request.headers['x-amz-checksum-sha256']).toBe(createHash('sha256').update(body).digest('base64'));
     expect(request.headers['x-amz-sdk-checksum-algorithm']).toBe('SHA256');
     expect(request.headers['x-amz-trailer']).toBeUndefined();
     expect(request.headers['content-encoding'] ?? '').not.toContain('aws-chunked');
+  });
+
+  it('writes a record written over or removed with the record as it was, keyed by the record as first written', async () => {
+    const { archive, sent } = capturingArchive();
+    const original = record('0193a000-0000-7000-8000-000000000005', '2026-11-30T08:00:00.000Z');
+    // What tampering could put in the new image: another id and date must not reach the key.
+    const rewritten = { ...original, id: '0193a000-0000-7000-8000-000000000009', at: '2027-01-01T00:00:00.000Z', outcome: 'denied' as const };
+    const removed = record('0193a000-0000-7000-8000-000000000003', '2026-11-29T08:00:00.000Z');
+    await archive.store([
+      { event: 'MODIFY', record: rewritten, previous: original },
+      { event: 'REMOVE', previous: removed },
+    ]);
+
+    expect(sent.map((request) => request.path)).toEqual([`/audit-archive/records/2026/11/29/${removed.id}_${original.id}.ndjson`]);
+    const lines = Buffer.from(sent[0]!.body as Uint8Array).toString().trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { event: 'REMOVE', previous: removed },
+      { event: 'MODIFY', record: rewritten, previous: original },
+    ]);
   });
 
   it('sends nothing for an empty batch', async () => {
