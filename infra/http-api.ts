@@ -5,9 +5,10 @@
  * There is no API Gateway authorizer on purpose: each function verifies the JWT itself (shared/http), because
  * signed content links must work without an Authorization header and `sam local` skips authorizers anyway.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpStage,
@@ -19,6 +20,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../shared/http/cors.ts';
 import type { RouteDef } from '../shared/routes.ts';
 import { acknowledgeHttpApi } from './nag-acknowledgements.ts';
 import type { RouteFunction } from './route-function.ts';
@@ -45,13 +47,26 @@ export interface HttpApiProps {
   readonly logRetention: RetentionDays;
   /** Stage-wide default throttling. @default 50 requests/s, bursts of 100 */
   readonly throttle?: ThrottleSettings;
+  /** Browser origins allowed by CORS (shared/http/cors.ts); API Gateway answers their preflights. @default none */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** The API and its only stage, which the API URL points at. */
 export function addHttpApi(scope: Construct, props: HttpApiProps): { api: HttpApi; stage: HttpStage } {
+  const origins = props.corsOrigins ?? [];
   const api = new HttpApi(scope, 'Api', {
     description: 'MedFiles HTTP API v1',
     createDefaultStage: false,
+    corsPreflight:
+      origins.length > 0
+        ? {
+            allowOrigins: [...origins],
+            allowMethods: CORS_METHODS.map((method) => CorsHttpMethod[method]),
+            allowHeaders: [...CORS_ALLOWED_HEADERS],
+            exposeHeaders: [...CORS_EXPOSED_HEADERS],
+            maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+          }
+        : undefined,
   });
   const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
     retention: props.logRetention,

@@ -49,6 +49,11 @@ export interface MedFilesStackProps extends StackProps {
   /** How long an overwritten or deleted object version stays recoverable. @default 30 days */
   readonly noncurrentVersionExpiration?: Duration;
   /**
+   * Browser origins allowed by CORS on the API and, for direct uploads, on the files bucket (API.md, "Browsers").
+   * `cdk synth -c medfiles:corsOrigins=https://app.example.com,https://admin.example.com`. @default none
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
    * How long each archived audit record is locked (Object Lock, compliance mode: it cannot be shortened once an
    * object is written). Whole days, from 1 to 36 500. @default six years (2190 days)
    */
@@ -96,11 +101,11 @@ export class MedFilesStack extends Stack {
       dataKey,
       accessLogExpiration: props.accessLogExpiration,
       noncurrentVersionExpiration: props.noncurrentVersionExpiration,
+      corsOrigins: props.corsOrigins,
     });
     this.bucket = storage.bucket;
     this.table = addTable(this);
     const audit = addAuditTrail(this, {
-      dataKey,
       accessLogBucket: storage.accessLogBucket,
       retention: props.auditRetention,
     });
@@ -111,7 +116,7 @@ export class MedFilesStack extends Stack {
     this.eventDeadLetters = events.eventDeadLetters;
     this.webhookDeadLetters = events.webhookDeadLetters;
     const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
-    const { api, stage } = addHttpApi(this, { logsKey, logRetention, throttle: props.throttle });
+    const { api, stage } = addHttpApi(this, { logsKey, logRetention, throttle: props.throttle, corsOrigins: props.corsOrigins });
     this.api = api;
 
     const context: FunctionContext = {

@@ -5,7 +5,8 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { CORS_MAX_AGE_SECONDS, STORAGE_CORS } from '../shared/http/cors.ts';
 import type { Construct } from 'constructs';
 import { EXPIRY_TAG, EXPIRY_TAG_BUCKETS, LIFECYCLE_GRACE_DAYS } from '../shared/domain/expiry.ts';
 import { acknowledgeAccessLogBucket, acknowledgeFilesBucket } from './nag-acknowledgements.ts';
@@ -17,6 +18,8 @@ export interface FileStorageProps {
   readonly accessLogExpiration?: Duration;
   /** How long an overwritten or deleted object version stays recoverable. @default 30 days */
   readonly noncurrentVersionExpiration?: Duration;
+  /** Browser origins that may PUT and GET objects through presigned URLs (shared/http/cors.ts). @default none */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface FileStorage {
@@ -46,8 +49,22 @@ export function addFileStorage(scope: Construct, props: FileStorageProps): FileS
   });
   acknowledgeAccessLogBucket(accessLogBucket);
 
+  const origins = props.corsOrigins ?? [];
   const bucket = new Bucket(scope, 'FilesBucket', {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    // Direct uploads from a browser: presigned PUTs and GETs from the allowed origins, with ETag readable.
+    cors:
+      origins.length > 0
+        ? [
+            {
+              allowedOrigins: [...origins],
+              allowedMethods: STORAGE_CORS.methods.map((method) => HttpMethods[method]),
+              allowedHeaders: [...STORAGE_CORS.allowedHeaders],
+              exposedHeaders: [...STORAGE_CORS.exposedHeaders],
+              maxAge: CORS_MAX_AGE_SECONDS,
+            },
+          ]
+        : undefined,
     encryption: BucketEncryption.KMS,
     encryptionKey: props.dataKey,
     // One data key per bucket instead of one KMS call per object: same protection, far fewer KMS requests.

@@ -15,6 +15,7 @@ import { LocalEventBus, startSchedules, type ConsumerHandler, type LocalConsumer
 import { startExpirySweeper } from './expiry-sweeper.ts';
 import { AUDIT_TABLE_SCHEMA } from '../shared/adapters/audit-table-schema.ts';
 import { ensureBucket, ensureTable } from './bootstrap.ts';
+import { applyBucketCors } from './bucket-cors.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { createLocalServer, type LambdaHandler, type LocalRoute } from './server.ts';
 
@@ -95,7 +96,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
-  await ensureBucket(makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true }), env.MEDFILES_BUCKET);
+  const s3 = makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true });
+  await ensureBucket(s3, env.MEDFILES_BUCKET);
+  // The embedded bucket answers browsers as the deployed one does (infra/storage.ts): same policy, same origins.
+  if (emulators) await applyBucketCors(s3, env.MEDFILES_BUCKET, (await import('../shared/config.ts')).config().corsOrigins);
+  s3.destroy();
   const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
   await ensureTable(dynamodb, env.MEDFILES_TABLE);
   await ensureTable(dynamodb, env.MEDFILES_AUDIT_TABLE, AUDIT_TABLE_SCHEMA);
@@ -137,7 +142,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log,
   });
 
-  const server = createLocalServer(local, { log });
+  const server = createLocalServer(local, { log, corsOrigins: config().corsOrigins });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

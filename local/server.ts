@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { corsHeaders } from '../shared/http/cors.ts';
 import type { RouteDef } from '../shared/routes.ts';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -146,6 +147,8 @@ function write(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): 
 
 export interface LocalServerOptions {
   log?: (line: string) => void;
+  /** Origins allowed by CORS (MEDFILES_CORS_ORIGINS), answered as API Gateway's CORS settings do. */
+  corsOrigins?: readonly string[];
 }
 
 export function createLocalServer(routes: LocalRoute[], options: LocalServerOptions = {}): Server {
@@ -156,6 +159,15 @@ export function createLocalServer(routes: LocalRoute[], options: LocalServerOpti
     const requestId = randomUUID();
     let routeName = 'unmatched';
     let result: APIGatewayProxyStructuredResultV2;
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const cors = options.corsOrigins ?? [];
+    // A preflight is answered by API Gateway itself, for any path: 204, with CORS headers for an allowed origin.
+    if (req.method === 'OPTIONS' && cors.length > 0 && req.headers['access-control-request-method'] !== undefined) {
+      await readBody(req);
+      write(res, { statusCode: 204, headers: corsHeaders(cors, origin, true) });
+      log(`OPTIONS preflight 204 ${Math.round(performance.now() - started)}ms`);
+      return;
+    }
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const candidates = compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((c) => c.m);
@@ -183,6 +195,7 @@ export function createLocalServer(routes: LocalRoute[], options: LocalServerOpti
     } catch {
       result = errorBody(500, 'internal', 'Internal error', requestId);
     }
+    result.headers = { ...result.headers, ...corsHeaders(cors, origin, false) };
     write(res, result);
     log(`${req.method} ${routeName} ${result.statusCode ?? 200} ${Math.round(performance.now() - started)}ms`);
   });

@@ -16,6 +16,9 @@ const bool = (fallback: boolean) =>
     z._default(z.enum(['true', 'false', '1', '0']), fallback ? 'true' : 'false'),
     z.transform((v) => v === 'true' || v === '1'),
   );
+/** An origin as browsers send it: scheme, host and optional port; no path, no wildcard. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
 const list = (fallback: string) =>
   z.pipe(z._default(z.string(), fallback), z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)));
 
@@ -48,6 +51,11 @@ const EnvSchema = z.object({
   MEDFILES_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32))),
   MEDFILES_SIGNING_SECRET_ARN: z.optional(z.string()),
   MEDFILES_PUBLIC_URL: z.optional(z.url()),
+  /** Browser origins allowed by CORS, comma-separated (`https://app.example.com`); unset, no CORS. */
+  MEDFILES_CORS_ORIGINS: z.pipe(
+    list(''),
+    z.array(z.string().check(z.regex(ORIGIN, 'must be origins like https://app.example.com, comma-separated'))),
+  ),
   MEDFILES_DOWNLOAD_URL_TTL_SECONDS: positiveInt(900),
   MEDFILES_REDIRECT_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(60)), 60),
   MEDFILES_INLINE_UPLOAD_MAX_BYTES: positiveInt(4 * MiB),
@@ -110,6 +118,7 @@ export interface Config {
   };
   signing: { secret: string | undefined; secretArn: string | undefined };
   publicUrl: string | undefined;
+  corsOrigins: readonly string[];
   downloadUrlTtlSeconds: number;
   redirectUrlTtlSeconds: number;
   inlineUploadMaxBytes: number;
@@ -155,6 +164,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     signing: { secret: e.MEDFILES_SIGNING_SECRET, secretArn: e.MEDFILES_SIGNING_SECRET_ARN },
     publicUrl: e.MEDFILES_PUBLIC_URL?.replace(/\/+$/, ''),
+    corsOrigins: e.MEDFILES_CORS_ORIGINS,
     downloadUrlTtlSeconds: e.MEDFILES_DOWNLOAD_URL_TTL_SECONDS,
     redirectUrlTtlSeconds: e.MEDFILES_REDIRECT_URL_TTL_SECONDS,
     inlineUploadMaxBytes: e.MEDFILES_INLINE_UPLOAD_MAX_BYTES,

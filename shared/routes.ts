@@ -108,6 +108,19 @@ const table = [
     name: 'complete-upload', method: 'POST', path: '/v1/uploads/{fileId}/complete', memoryMb: 1024, timeoutSeconds: 29,
     grants: [...WRITE, 'bucket:read', 'bucket:write', 'bucket:delete', AUDITED], nativeModules: SHARP,
   },
+  // Resuming: what storage holds, fresh URLs, abort. They read storage and sign URLs; only abort deletes.
+  {
+    name: 'get-upload', method: 'GET', path: '/v1/uploads/{fileId}', memoryMb: 512, timeoutSeconds: 10,
+    grants: [...READ, 'bucket:read'],
+  },
+  {
+    name: 'renew-upload', method: 'POST', path: '/v1/uploads/{fileId}/renew', memoryMb: 512, timeoutSeconds: 10,
+    grants: [...READ, 'bucket:read', 'bucket:write'],
+  },
+  {
+    name: 'delete-upload', method: 'DELETE', path: '/v1/uploads/{fileId}', memoryMb: 512, timeoutSeconds: 10,
+    grants: [...CHANGE, 'bucket:delete'],
+  },
   {
     name: 'list-files', method: 'GET', path: '/v1/files', memoryMb: 512, timeoutSeconds: 10, grants: [...SIGNED_READ, AUDITED],
   },

@@ -11,6 +11,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   NoSuchKey,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -19,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { InternalError } from '../domain/errors.ts';
-import type { FileStore, ObjectHandle, PresignedPut, StoredObjectHeaders, UploadedPart } from '../domain/ports.ts';
+import type { FileStore, ObjectHandle, PresignedPut, StoredObjectHeaders, StoredPart, UploadedPart } from '../domain/ports.ts';
 
 const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
 const httpStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
@@ -121,7 +122,7 @@ export class S3FileStore implements FileStore {
     );
   }
 
-  async presignPut(key: string, ttlSeconds: number, headers: StoredObjectHeaders & { sha256?: string }): Promise<PresignedPut> {
+  async presignPut(key: string, ttlSeconds: number, headers: StoredObjectHeaders & { size?: number; sha256?: string }): Promise<PresignedPut> {
     const checksum = headers.sha256 !== undefined ? Buffer.from(headers.sha256, 'hex').toString('base64') : undefined;
     const url = await this.#call('presign', () =>
       getSignedUrl(
@@ -131,13 +132,16 @@ export class S3FileStore implements FileStore {
           Key: key,
           ContentType: headers.contentType,
           ContentDisposition: headers.contentDisposition,
+          ContentLength: headers.size,
           ChecksumSHA256: checksum,
         }),
         {
           expiresIn: ttlSeconds,
           // The presigner leaves Content-Type unsigned and moves x-amz-* headers into the query by default; we
           // want both signed as headers, so the object gets our type and storage checks the client's bytes.
-          signableHeaders: new Set(['content-type', 'content-disposition']),
+          // Content-Length is signed too (API.md): storage refuses a body of any other size. Clients do not send
+          // it from `headers` (fetch sets it from the body, and browsers forbid setting it).
+          signableHeaders: new Set(['content-type', 'content-disposition', ...(headers.size !== undefined ? ['content-length'] : [])]),
           unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
         },
       ),
@@ -198,26 +202,40 @@ export class S3FileStore implements FileStore {
     }
   }
 
+  async listParts(key: string, uploadId: string): Promise<StoredPart[] | null> {
+    const parts: StoredPart[] = [];
+    let marker: string | undefined;
+    try {
+      do {
+        const page = await this.s3.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+        for (const part of page.Parts ?? []) parts.push({ partNumber: part.PartNumber!, size: part.Size ?? 0, etag: part.ETag! });
+        // A marker that does not advance would page forever: a server's fault, so stop there.
+        marker = page.IsTruncated && page.NextPartNumberMarker !== marker ? page.NextPartNumberMarker : undefined;
+      } while (marker);
+    } catch (error) {
+      if (errorName(error) === 'NoSuchUpload' || httpStatus(error) === 404) return null;
+      throw new InternalError('storage multipart list failed', { cause: error });
+    }
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
   async abortMultipart(key: string, uploadId: string): Promise<void> {
     try {
       await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
     } catch (error) {
       if (errorName(error) === 'NoSuchUpload' || httpStatus(error) === 404) return;
-      // Local S3-compatible servers without AbortMultipartUpload (s3rver answers 405): the parts stay in the
-      // emulator's data dir. In AWS the lifecycle rule 'abort-incomplete-multipart-uploads' is the backstop.
-      if (errorName(error) === 'MethodNotAllowed' || errorName(error) === 'NotImplemented' || httpStatus(error) === 405) return;
       throw new InternalError('storage multipart abort failed', { cause: error });
     }
   }
 
-  async head(key: string): Promise<{ size: number; sha256?: string } | null> {
+  async head(key: string): Promise<{ size: number; etag: string; sha256?: string } | null> {
     try {
       const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
       // A multipart object's checksum is a checksum of part checksums ("...-N"), not the object's SHA-256.
       const checksum = out.ChecksumSHA256 && !out.ChecksumSHA256.includes('-') && out.ChecksumType !== 'COMPOSITE'
         ? Buffer.from(out.ChecksumSHA256, 'base64').toString('hex')
         : undefined;
-      return { size: out.ContentLength ?? 0, ...(checksum && checksum.length === 64 ? { sha256: checksum } : {}) };
+      return { size: out.ContentLength ?? 0, etag: out.ETag ?? '', ...(checksum && checksum.length === 64 ? { sha256: checksum } : {}) };
     } catch (error) {
       if (isMissing(error)) return null;
       throw new InternalError('storage head failed', { cause: error });

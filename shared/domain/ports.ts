@@ -38,7 +38,7 @@ export interface FileStore {
    * signed: the client must send them as given, so the object gets our type and disposition, and storage
    * verifies the bytes against `sha256` (hex) when it is given. Header values, never the URL, carry the name.
    */
-  presignPut(key: string, ttlSeconds: number, headers: StoredObjectHeaders & { sha256?: string }): Promise<PresignedPut>;
+  presignPut(key: string, ttlSeconds: number, headers: StoredObjectHeaders & { size?: number; sha256?: string }): Promise<PresignedPut>;
   /** Starts a multipart upload whose object will carry `headers`; returns the storage's upload id. */
   createMultipart(key: string, headers: StoredObjectHeaders): Promise<string>;
   /** A PUT URL for one part (1–10,000) of a multipart upload. */
@@ -48,10 +48,15 @@ export interface FileStore {
    * an upload that no longer exists): the client's mistake, not a failure of storage.
    */
   completeMultipart(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<boolean>;
+  /**
+   * The parts storage holds for a multipart upload, in part-number order, so an interrupted upload can resume
+   * with only the missing ones; `null` when the upload no longer exists (unknown, aborted or completed).
+   */
+  listParts(key: string, uploadId: string): Promise<StoredPart[] | null>;
   /** Discards a multipart upload and its parts; an upload that no longer exists is not an error. */
   abortMultipart(key: string, uploadId: string): Promise<void>;
   /** Size and, when storage has verified one for the whole object, its SHA-256 (hex); `null` when absent. */
-  head(key: string): Promise<{ size: number; sha256?: string } | null>;
+  head(key: string): Promise<{ size: number; etag: string; sha256?: string } | null>;
   /** Bytes `start`..`end` (inclusive, clipped to the object's end). */
   readRange(key: string, start: number, end: number): Promise<Uint8Array>;
   /** SHA-256 (hex) of the object, read as a stream (objects may be gigabytes); `null` when absent. */
@@ -69,6 +74,11 @@ export interface PresignedPut {
 export interface UploadedPart {
   partNumber: number;
   etag: string;
+}
+
+/** A part storage holds: its ETag as storage reports it (quoted), and its size in bytes. */
+export interface StoredPart extends UploadedPart {
+  size: number;
 }
 
 export interface ObjectHandle {

@@ -148,6 +148,20 @@ it('logs no patient data, token or signature on any route, only allow-listed fie
     expectStatus(await api(provider, 'POST', `/v1/uploads/${target.fileId}/complete`), 200);
     expectStatus(await api(provider, 'POST', `/v1/uploads/${missing}/complete`), 404);
 
+    // Resuming a direct upload: what storage holds (and an unknown id), fresh URLs (a bad part number first), abort,
+    // abort again.
+    const resumable = expectStatus(
+      await api(provider, 'POST', '/v1/uploads', { json: { name: `${marker('resume-name')}.pdf`, mimeType: 'application/pdf', size: 1000, ownerId: owner } }),
+      201,
+    ).json<{ fileId: string }>();
+    expectStatus(await api(provider, 'GET', `/v1/uploads/${resumable.fileId}`), 200);
+    expectStatus(await api(provider, 'GET', `/v1/uploads/${missing}`), 404);
+    expectStatus(await api(provider, 'POST', `/v1/uploads/${resumable.fileId}/renew`, { json: { partNumbers: [7] } }), 422);
+    const renewed = expectStatus(await api(provider, 'POST', `/v1/uploads/${resumable.fileId}/renew`), 200).json<{ url: string }>();
+    keep(new URL(renewed.url).searchParams.get('X-Amz-Signature'));
+    expectStatus(await api(provider, 'DELETE', `/v1/uploads/${resumable.fileId}`), 204);
+    expectStatus(await api(provider, 'DELETE', `/v1/uploads/${resumable.fileId}`), 404);
+
     // Reads: list, metadata with a signed link, content by link and by token, thumbnails.
     expectStatus(await api(provider, 'GET', '/v1/files', { query: { ownerId: owner } }), 200);
     expectStatus(await api(provider, 'GET', '/v1/files', { query: { limit: marker('limit') } }), 422);

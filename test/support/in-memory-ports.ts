@@ -22,6 +22,7 @@ import {
   type ObjectHandle,
   type PresignedPut,
   type StoredObjectHeaders,
+  type StoredPart,
   type FileRequestGate,
   type UploadedPart,
 } from '../../shared/domain/ports.ts';
@@ -42,7 +43,7 @@ export class InMemoryFileStore implements FileStore {
 
   /** Makes `op` throw whenever `rule` returns an error. */
   failOn(
-    op: 'put' | 'open' | 'read' | 'copy' | 'delete' | 'deletePrefix' | 'head' | 'sha256Of' | 'setTags' | 'completeMultipart',
+    op: 'put' | 'open' | 'read' | 'copy' | 'delete' | 'deletePrefix' | 'head' | 'sha256Of' | 'setTags' | 'completeMultipart' | 'listParts',
     rule: FailureRule,
   ): void {
     this.#failures.set(op, rule);
@@ -177,19 +178,29 @@ export class InMemoryFileStore implements FileStore {
     return true;
   }
 
+  async listParts(key: string, uploadId: string): Promise<StoredPart[] | null> {
+    await Promise.resolve();
+    this.#enter('listParts', key);
+    const upload = this.multiparts.get(uploadId);
+    if (!upload || upload.key !== key) return null;
+    return [...upload.parts]
+      .sort(([a], [b]) => a - b)
+      .map(([partNumber, bytes]) => ({ partNumber, size: bytes.length, etag: `"${createHash('md5').update(bytes).digest('hex')}"` }));
+  }
+
   async abortMultipart(key: string, uploadId: string): Promise<void> {
     await Promise.resolve();
     this.#enter('abortMultipart', key);
-    this.multiparts.delete(uploadId);
+    if (this.multiparts.get(uploadId)?.key === key) this.multiparts.delete(uploadId);
   }
 
-  async head(key: string): Promise<{ size: number; sha256?: string } | null> {
+  async head(key: string): Promise<{ size: number; etag: string; sha256?: string } | null> {
     await Promise.resolve();
     this.#enter('head', key);
     const found = this.objects.get(key);
     if (!found) return null;
     const verified = this.reportsChecksums ? this.#verified.get(key) : undefined;
-    return { size: found.bytes.length, ...(verified ? { sha256: verified } : {}) };
+    return { size: found.bytes.length, etag: `"${createHash('md5').update(found.bytes).digest('hex')}"`, ...(verified ? { sha256: verified } : {}) };
   }
 
   async readRange(key: string, start: number, end: number): Promise<Uint8Array> {

@@ -22,6 +22,7 @@ import { FileUploads } from '../../domain/files/uploads.ts';
 import { AbandonedUploads } from '../../domain/large-uploads/abandoned-uploads.ts';
 import { UploadCompletions } from '../../domain/large-uploads/completions.ts';
 import { UploadReservations } from '../../domain/large-uploads/reservations.ts';
+import { UploadResumption } from '../../domain/large-uploads/resumption.ts';
 import { ContentLinks } from '../../domain/links.ts';
 import { WebhookDispatcher } from '../../domain/webhooks/dispatcher.ts';
 import { DeliveryLog } from '../../domain/webhooks/delivery-log.ts';
@@ -117,6 +118,10 @@ export function uploadReservations(): UploadReservations {
     pending: pendingUploads(),
     fileRequests: fileRequestGate(),
   });
+}
+
+export function uploadResumption(): UploadResumption {
+  return new UploadResumption({ store: fileStore(), index: fileIndex(), pending: pendingUploads() });
 }
 
 export function uploadCompletions(): UploadCompletions {

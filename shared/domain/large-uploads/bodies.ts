@@ -1,6 +1,6 @@
 /**
- * The request bodies of `POST /v1/uploads` and `POST /v1/uploads/{fileId}/complete`, and the reading of the
- * first in the contract's order of checks.
+ * The request bodies of `POST /v1/uploads`, `POST /v1/uploads/{fileId}/complete` and `…/renew`, and the reading of
+ * the first in the contract's order of checks.
  */
 import * as z from 'zod/mini';
 import { normalizeDeclaredType } from '../content-type.ts';
@@ -49,6 +49,16 @@ export const CompleteUploadBody = z
   })
   .register(z.globalRegistry, { id: 'CompleteUploadBody' });
 export type CompleteUploadBody = z.infer<typeof CompleteUploadBody>;
+
+/** `POST /v1/uploads/{fileId}/renew`: the parts to sign again; none, every part storage does not hold yet. */
+export const RenewUploadBody = z
+  .strictObject({
+    partNumbers: z
+      .optional(z.array(z.int().check(z.minimum(1), z.maximum(MAX_PARTS))).check(z.minLength(1), z.maxLength(MAX_PARTS)))
+      .register(z.globalRegistry, { description: 'Parts to sign again; omitted, every part storage does not hold yet.' }),
+  })
+  .register(z.globalRegistry, { id: 'RenewUploadBody' });
+export type RenewUploadBody = z.infer<typeof RenewUploadBody>;
 
 /**
  * Checks a `POST /v1/uploads` body in the contract's order: a declared size over the maximum (413), a declared

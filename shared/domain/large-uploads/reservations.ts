@@ -14,6 +14,7 @@ import { resolveOwner } from '../policy.ts';
 import type { FileRequestGate } from '../ports.ts';
 import type { CreateUploadBody } from './bodies.ts';
 import { PENDING_TTL_SECONDS, planParts, UPLOAD_URL_TTL_SECONDS } from './limits.ts';
+import { partTargets, singlePutTarget } from './target-urls.ts';
 import type { UploadTarget } from './upload-target.ts';
 import { discardUpload, uploadObjectHeaders, type UnfinishedUploadPorts } from './unfinished-upload.ts';
 
@@ -77,16 +78,9 @@ export class UploadReservations {
       throw error;
     }
 
-    if (uploadId === null) {
-      const put = await store.presignPut(key, UPLOAD_URL_TTL_SECONDS, { ...headers, sha256: input.sha256 });
-      return { fileId: id, method: 'PUT', url: put.url, headers: put.headers, expiresAt: urlsExpireAt };
-    }
-    const parts = await Promise.all(
-      Array.from({ length: partCount }, async (_, i) => ({
-        partNumber: i + 1,
-        url: await store.presignPart(key, uploadId!, i + 1, UPLOAD_URL_TTL_SECONDS),
-      })),
-    );
-    return { fileId: id, partSize, parts, expiresAt: urlsExpireAt };
+    const upload = { tenantId: caller.tenantId, id, name: input.name, mimeType: input.mimeType, size: input.size, sha256: input.sha256 ?? null };
+    if (uploadId === null) return singlePutTarget(store, upload, UPLOAD_URL_TTL_SECONDS, urlsExpireAt);
+    const all = Array.from({ length: partCount }, (_, i) => i + 1);
+    return partTargets(store, upload, uploadId, partSize, all, UPLOAD_URL_TTL_SECONDS, urlsExpireAt);
   }
 }

@@ -1,9 +1,11 @@
 /**
- * The wire format of `POST /v1/uploads`' answer, for the OpenAPI document. Each schema describes the domain's
+ * The wire format of `POST /v1/uploads`' answer (also `…/renew`'s) and of `GET /v1/uploads/{fileId}`, for the
+ * OpenAPI document. Each schema describes the domain's
  * shape (`satisfies`), so the two cannot drift and the domain never imports HTTP.
  */
 import * as z from 'zod/mini';
 import type { MultipartTarget, SinglePutTarget, UploadTarget as Target } from '../../domain/large-uploads/upload-target.ts';
+import type { UploadProgress as Progress } from '../../domain/large-uploads/resumption.ts';
 import { Uuid } from '../../domain/schemas.ts';
 
 export const SinglePutUpload = z
@@ -30,3 +32,18 @@ export const MultipartUpload = z
 export const UploadTarget = z
   .union([SinglePutUpload, MultipartUpload])
   .register(z.globalRegistry, { id: 'UploadTarget' }) satisfies z.ZodMiniType<Target>;
+
+export const UploadProgress = z
+  .object({
+    fileId: Uuid,
+    status: z.enum(['pending', 'completed']),
+    size: z.int(),
+    partSize: z.optional(z.int()),
+    parts: z
+      .array(z.object({ partNumber: z.int(), size: z.int(), etag: z.string() }))
+      .register(z.globalRegistry, { description: 'What storage holds: the uploaded parts (part 1 once a single PUT arrived).' }),
+    expiresAt: z
+      .nullable(z.string())
+      .register(z.globalRegistry, { description: 'When the pending upload expires; null once completed.' }),
+  })
+  .register(z.globalRegistry, { id: 'UploadProgress' }) satisfies z.ZodMiniType<Progress>;

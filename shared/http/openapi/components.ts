@@ -4,7 +4,7 @@
  */
 import type * as z from 'zod/mini';
 import { CreateFileRequestBody, PatchFileRequestBody } from '../../domain/file-requests/schemas.ts';
-import { CompleteUploadBody, CreateUploadBody } from '../../domain/large-uploads/bodies.ts';
+import { CompleteUploadBody, CreateUploadBody, RenewUploadBody } from '../../domain/large-uploads/bodies.ts';
 import { PatchFileBody } from '../../domain/schemas.ts';
 import { CreateWebhookBody, PatchWebhookBody } from '../../domain/webhooks/bodies.ts';
 import { AccessLogPage, AuditEventList } from '../formats/audit.ts';
@@ -13,7 +13,7 @@ import { FileRequestList, FileRequestResource } from '../formats/file-requests.t
 import { FileList, FileResource, FilesCreated, FileWithLink } from '../formats/files.ts';
 import { Health } from '../formats/health.ts';
 import { UploadJsonBody } from '../formats/inline-uploads.ts';
-import { MultipartUpload, SinglePutUpload, UploadTarget } from '../formats/uploads.ts';
+import { MultipartUpload, SinglePutUpload, UploadProgress, UploadTarget } from '../formats/uploads.ts';
 import {
   DeliveryList,
   DeliveryResource,
@@ -58,6 +58,8 @@ export const components = {
   SinglePutUpload: answer(SinglePutUpload),
   MultipartUpload: answer(MultipartUpload),
   UploadTarget: answer(UploadTarget),
+  RenewUploadBody: request(RenewUploadBody),
+  UploadProgress: answer(UploadProgress),
   AuditEventList: answer(AuditEventList),
   AccessLog: answer(AccessLogPage),
 } satisfies Record<string, Component>;

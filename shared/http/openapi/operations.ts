@@ -88,6 +88,25 @@ export const operations = {
     responses: { 200: { description: 'The new File', body: 'File' } },
     errors: [400, 401, 404, 415, 422],
   },
+  'get-upload': {
+    responses: { 200: { description: 'What storage holds', body: 'UploadProgress' } },
+    errors: [401, 404, 422],
+  },
+  'renew-upload': {
+    requestBody: jsonBody('RenewUploadBody', false),
+    responses: {
+      200: { description: 'Fresh URLs', body: 'UploadTarget' },
+      409: { description: 'The upload is completed', body: 'Error' },
+    },
+    errors: [400, 401, 404, 415, 422],
+  },
+  'delete-upload': {
+    responses: {
+      204: { description: 'Aborted' },
+      409: { description: 'The upload is completed: delete the File instead', body: 'Error' },
+    },
+    errors: [401, 404, 422],
+  },
   'list-files': {
     query: ListQuery,
     responses: { 200: { description: 'A page', body: 'FileList' } },

@@ -42,7 +42,22 @@ export const routeDocs = {
   'complete-upload': {
     summary: "Verify an uploaded object and create the File",
     description:
-      "Verifies the object: it exists and has the declared size and SHA-256 (422 otherwise), and its first bytes are the declared type (415 otherwise); on any failure the object is deleted and no file exists. Multipart uploads list every part with its ETag. Completing again returns the same File. Only the uploader or staff.",
+      "Verifies the object: it exists and has the declared size and SHA-256 (422 otherwise), and its first bytes are the declared type (415 otherwise); on any failure the object is deleted and no file exists. Multipart uploads list every part with its ETag. Completing again returns the same File. Only the uploader, or an admin or service of its tenant; anyone else 404.",
+  },
+  'get-upload': {
+    summary: "What storage holds of a direct upload, to resume it",
+    description:
+      "For a multipart upload its uploaded parts (number, size, ETag), for a single PUT part 1 once the object arrived; a client sends only what is missing, then completes. `completed` once the File exists. Only the uploader, or an admin or service of its tenant; anyone else, and an aborted or expired upload, 404.",
+  },
+  'renew-upload': {
+    summary: "Fresh URLs for the parts still missing (or the ones asked)",
+    description:
+      "Same answer as `POST /v1/uploads`, with only the parts asked for (`partNumbers`), or else every part storage does not hold yet. A URL never outlives its upload. A completed upload is 409; part numbers outside the upload are 422. Only the uploader, or an admin or service of its tenant.",
+  },
+  'delete-upload': {
+    summary: "Abort a direct upload",
+    description:
+      "The multipart upload is aborted (or the object removed) and the pending upload forgotten: the id is 404 from then on, so aborting twice is 404. A completed upload is 409 (delete the File instead). Only the uploader, or an admin or service of its tenant.",
   },
   'list-files': {
     summary: "List files (cursor pages)",

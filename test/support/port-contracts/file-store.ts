@@ -16,12 +16,19 @@ export interface FileStoreSubject {
 
 export interface FileStoreTraits {
   /**
-   * Whether storage checks a parts list against the parts it holds, so that its refusals can be tested. S3 does;
-   * the local S3 server completes with any ETag and answers an unknown upload id with a 500.
+   * Whether storage checks a parts list against the parts it holds, so that its refusals can be tested. S3 and
+   * moto do; the embedded S3 server completes with any ETag.
    */
   checksParts: boolean;
+  /**
+   * Whether completing an unknown or aborted upload is refused as the client's mistake, as S3 does (404
+   * NoSuchUpload). Default true: the fake and the embedded S3 server (its multipart layer) do; moto 5 answers 500.
+   */
+  refusesUnknownUploads?: boolean;
 }
 
+/** S3's smallest part but the last. */
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 const HEADERS: StoredObjectHeaders = { contentType: 'application/pdf', contentDisposition: 'attachment' };
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (text: string) => new Uint8Array(Buffer.from(text));
@@ -40,6 +47,8 @@ export function describeFileStoreContract(name: string, make: () => FileStoreSub
       prefix = `contract/${randomUUID()}/`;
     });
 
+    const putPart = async (key: string, uploadId: string, partNumber: number, bytes: Uint8Array) =>
+      subject.clientPutPart(await store.presignPart(key, uploadId, partNumber, 60), uploadId, partNumber, bytes);
     const put = (key: string, value: string) => store.put(key, bytesOf(value), { ...HEADERS, sha256: sha256(bytesOf(value)) });
     const contents = async (key: string) => text(await (await store.open(key))?.read());
 
@@ -129,32 +138,73 @@ export function describeFileStoreContract(name: string, make: () => FileStoreSub
       expect(await contents(`${prefix}content`)).toBe('uploaded directly');
     });
 
-    it('assembles a multipart upload from its parts', async () => {
+    it('assembles a multipart upload from its parts, after which it has no parts to list', async () => {
       const key = `${prefix}content`;
       const uploadId = await store.createMultipart(key, HEADERS);
-      const first = await subject.clientPutPart(await store.presignPart(key, uploadId, 1, 60), uploadId, 1, bytesOf('first '));
-      const second = await subject.clientPutPart(await store.presignPart(key, uploadId, 2, 60), uploadId, 2, bytesOf('second'));
+      // Every part but the last is at least 5 MiB, as S3 requires.
+      const head = new Uint8Array(MIN_PART_SIZE).fill(0x61);
+      const first = await putPart(key, uploadId, 1, head);
+      const second = await putPart(key, uploadId, 2, bytesOf('second'));
       const parts = [{ partNumber: 1, etag: first }, { partNumber: 2, etag: second }];
       expect(await store.completeMultipart(key, uploadId, parts)).toBe(true);
-      expect(await contents(key)).toBe('first second');
+      expect(await store.sha256Of(key)).toBe(sha256(Buffer.concat([head, bytesOf('second')])));
+      expect(await store.listParts(key, uploadId)).toBeNull();
     });
 
-    it.skipIf(!traits.checksParts)('answers false, not an error, for a wrong ETag or an unknown upload', async () => {
+    it('lists the parts storage holds, in part-number order, with the ETags it answered and their sizes', async () => {
       const key = `${prefix}content`;
       const uploadId = await store.createMultipart(key, HEADERS);
-      const etag = await subject.clientPutPart(await store.presignPart(key, uploadId, 1, 60), uploadId, 1, bytesOf('part'));
+      expect(await store.listParts(key, uploadId)).toEqual([]);
+      const third = await putPart(key, uploadId, 3, bytesOf('third'));
+      const first = await putPart(key, uploadId, 1, bytesOf('first, sent once'));
+      const again = await putPart(key, uploadId, 1, bytesOf('first'));
+      expect(again).not.toBe(first);
+      expect(await store.listParts(key, uploadId)).toEqual([
+        { partNumber: 1, size: 5, etag: again },
+        { partNumber: 3, size: 5, etag: third },
+      ]);
+    });
+
+    it('lists no parts (null) for an unknown upload', async () => {
+      expect(await store.listParts(`${prefix}content`, 'no-such-upload')).toBeNull();
+      expect(await store.listParts(`${prefix}content`, '0123456789abcdef0123456789abcdef')).toBeNull();
+    });
+
+    it.skipIf(!traits.checksParts)('answers false, not an error, for a wrong ETag', async () => {
+      const key = `${prefix}content`;
+      const uploadId = await store.createMultipart(key, HEADERS);
+      await putPart(key, uploadId, 1, bytesOf('part'));
       expect(await store.completeMultipart(key, uploadId, [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }])).toBe(false);
+      expect(await store.open(key)).toBeNull();
+    });
+
+    it('aborts a multipart upload with its parts, and aborting one that no longer exists is not an error', async () => {
+      const key = `${prefix}content`;
+      const uploadId = await store.createMultipart(key, HEADERS);
+      await putPart(key, uploadId, 1, bytesOf('part'));
+      await expect(store.abortMultipart(key, uploadId)).resolves.toBeUndefined();
+      expect(await store.listParts(key, uploadId)).toBeNull();
+      await expect(store.abortMultipart(key, uploadId)).resolves.toBeUndefined();
+      await expect(store.abortMultipart(key, 'no-such-upload')).resolves.toBeUndefined();
+      expect(await store.open(key)).toBeNull();
+    });
+
+    it.skipIf(traits.refusesUnknownUploads === false)('answers false, not an error, for completing an aborted or unknown upload', async () => {
+      const key = `${prefix}content`;
+      const uploadId = await store.createMultipart(key, HEADERS);
+      const etag = await putPart(key, uploadId, 1, bytesOf('part'));
+      await store.abortMultipart(key, uploadId);
+      expect(await store.completeMultipart(key, uploadId, [{ partNumber: 1, etag }])).toBe(false);
       expect(await store.completeMultipart(key, 'no-such-upload', [{ partNumber: 1, etag }])).toBe(false);
       expect(await store.open(key)).toBeNull();
     });
 
-    it('aborts a multipart upload, and aborting one that no longer exists is not an error', async () => {
+    it('keeps the other uploads of a key when one is aborted', async () => {
       const key = `${prefix}content`;
-      const uploadId = await store.createMultipart(key, HEADERS);
-      await expect(store.abortMultipart(key, uploadId)).resolves.toBeUndefined();
-      await expect(store.abortMultipart(key, uploadId)).resolves.toBeUndefined();
-      await expect(store.abortMultipart(key, 'no-such-upload')).resolves.toBeUndefined();
-      expect(await store.open(key)).toBeNull();
+      const [kept, dropped] = await Promise.all([store.createMultipart(key, HEADERS), store.createMultipart(key, HEADERS)]);
+      const etag = await putPart(key, kept, 1, bytesOf('kept'));
+      await store.abortMultipart(key, dropped);
+      expect(await store.listParts(key, kept)).toEqual([{ partNumber: 1, size: 4, etag }]);
     });
   });
 }

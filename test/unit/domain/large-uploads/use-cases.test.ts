@@ -11,6 +11,7 @@ import type { ImageInfo, ImageProcessor, Thumbnail } from '../../../../shared/do
 import { readCreateUpload, type CreateUploadBody } from '../../../../shared/domain/large-uploads/bodies.ts';
 import { UploadCompletions } from '../../../../shared/domain/large-uploads/completions.ts';
 import { UploadReservations } from '../../../../shared/domain/large-uploads/reservations.ts';
+import { UploadResumption } from '../../../../shared/domain/large-uploads/resumption.ts';
 import type { SinglePutTarget } from '../../../../shared/domain/large-uploads/upload-target.ts';
 import {
   InMemoryFileIndex,
@@ -19,7 +20,7 @@ import {
   InMemoryPendingUploads,
   RecordingPublisher,
 } from '../../../support/in-memory-ports.ts';
-import { memoryAuditor } from '../../../support/in-memory-audit-trail.ts';
+import { InMemoryAuditTrail, memoryAuditor } from '../../../support/in-memory-audit-trail.ts';
 
 const MiB = 1024 * 1024;
 const allowedTypes = new Set(DEFAULT_ALLOWED_TYPES.split(','));
@@ -352,6 +353,65 @@ describe('large uploads with in-memory ports', () => {
       await expect(completions.completeUpload(patient, target.fileId, { parts })).rejects.toMatchObject({ status: 422 });
       expect(store.multiparts.size).toBe(0);
       expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+    });
+
+    it('resuming: status lists the parts storage holds, renew signs only the missing ones, then it completes', async () => {
+      const resumption = new UploadResumption({ store, index, pending, singlePutMaxBytes: 2 * MiB, minPartSize: MiB, now: () => clock });
+      const { target, uploadId } = await startMultipart();
+      const part = (n: number) => bytes.subarray((n - 1) * MiB, n * MiB);
+      const etag1 = store.clientPutPart(uploadId, 1, part(1));
+      const etag3 = store.clientPutPart(uploadId, 3, part(3));
+      expect(await resumption.status(patient, target.fileId)).toEqual({
+        fileId: target.fileId,
+        status: 'pending',
+        size: bytes.length,
+        partSize: MiB,
+        parts: [
+          { partNumber: 1, size: MiB, etag: etag1 },
+          { partNumber: 3, size: part(3).length, etag: etag3 },
+        ],
+        expiresAt: '2026-11-23T15:04:05.123Z',
+      });
+      const renewed = await resumption.renew(patient, target.fileId);
+      expect('parts' in renewed && renewed.parts.map((p) => p.partNumber)).toEqual([2]);
+      const asked = await resumption.renew(patient, target.fileId, [3, 1, 3]);
+      expect('parts' in asked && asked.parts.map((p) => p.partNumber)).toEqual([1, 3]);
+      await expect(resumption.renew(patient, target.fileId, [4])).rejects.toMatchObject({ status: 422, details: [{ path: 'partNumbers.0' }] });
+      const etag2 = store.clientPutPart(uploadId, 2, part(2));
+      const parts = [etag1, etag2, etag3].map((etag, i) => ({ partNumber: i + 1, etag }));
+      await completions.completeUpload(patient, target.fileId, { parts });
+      expect(await resumption.status(patient, target.fileId)).toMatchObject({ status: 'completed', parts: [], expiresAt: null });
+      await expect(resumption.renew(patient, target.fileId)).rejects.toMatchObject({ status: 409 });
+    });
+
+    it('abort: the parts, the pending upload and the claim go; then 404; strangers get 404 and change nothing', async () => {
+      const resumption = new UploadResumption({ store, index, pending, singlePutMaxBytes: 2 * MiB, minPartSize: MiB, now: () => clock });
+      const { target, uploadId } = await startMultipart();
+      store.clientPutPart(uploadId, 1, bytes.subarray(0, MiB));
+      for (const stranger of [otherPatient, provider, otherTenant]) {
+        await expect(resumption.abort(stranger, target.fileId)).rejects.toMatchObject({ status: 404 });
+        await expect(resumption.status(stranger, target.fileId)).rejects.toMatchObject({ status: 404 });
+      }
+      expect(store.multiparts.has(uploadId)).toBe(true);
+      await resumption.abort(patient, target.fileId);
+      expect(store.multiparts.size + pending.uploads.size + index.claims.size).toBe(0);
+      await expect(resumption.abort(patient, target.fileId)).rejects.toMatchObject({ status: 404 });
+      await expect(resumption.status(patient, target.fileId)).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('a completion refused by the audit trail (503) can be completed again: storage already assembled it', async () => {
+      const trail = new InMemoryAuditTrail();
+      const audited = new UploadCompletions({ store, index, pending, events, images: new FakeImages(), fileRequests: requests, allowedTypes, now: () => clock, auditor: memoryAuditor(trail) });
+      const { target, uploadId } = await startMultipart();
+      const parts = target.parts.map((p, i) => ({ partNumber: p.partNumber, etag: store.clientPutPart(uploadId, p.partNumber, bytes.subarray(i * MiB, (i + 1) * MiB)) }));
+      trail.failing = true;
+      await expect(audited.completeUpload(patient, target.fileId, { parts })).rejects.toMatchObject({ status: 503 });
+      expect(await index.get('t1', target.fileId)).toBeNull();
+      expect(await index.holds('t1', target.fileId)).toBe(true);
+      trail.failing = false;
+      const { file, created } = await audited.completeUpload(patient, target.fileId, { parts });
+      expect({ created, sha256: file.sha256 }).toEqual({ created: true, sha256: sha(bytes) });
+      expect(trail.of(target.fileId).map((r) => r.action)).toEqual(['create']);
     });
 
     it('a parts list for a single-PUT upload is 422', async () => {
