@@ -1,0 +1,41 @@
+/** Options of `MedFilesClient.upload()`. */
+import type { NewUpload } from '../types.ts';
+
+export interface UploadOptions {
+  /** The file name to store; default: the File's name or the path's base name (required for a Blob or bytes). */
+  name?: string;
+  /** The declared type; default: the Blob's type, else one from the name's extension. The server checks the bytes. */
+  mimeType?: string;
+  /** Owner (patient) of the file; providers upload for patients. */
+  ownerId?: string;
+  category?: NewUpload['category'];
+  recordType?: NewUpload['recordType'];
+  description?: string;
+  /** Seconds until the file expires. */
+  expiryInterval?: number;
+  fileRequestId?: string;
+  entity?: { type: string; id: string };
+  /**
+   * Resume this pending upload instead of starting one: asks GET /v1/uploads/{fileId}, renews expired URLs,
+   * sends only the parts storage does not hold.
+   */
+  fileId?: string;
+  /** Called once the server has reserved the upload (direct uploads), before any byte is sent: persist it to resume. */
+  onUploadStarted?: (info: { fileId: string; size: number; partSize?: number }) => void | Promise<void>;
+  /** Bytes storage holds so far; the last call has `loaded === total`. Multipart uploads report part by part. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  /** Parts sent at once; default 4. */
+  concurrency?: number;
+  /** Retries per part (network errors, 429, 5xx), with exponential backoff; default 4. */
+  retries?: number;
+  /** Stops sending; a direct upload stays pending on the server, so `fileId` can resume it. */
+  signal?: AbortSignal;
+  /** Bytes up to which `POST /v1/files` (inline) is used; default 4 MiB (the server's default inline limit). */
+  inlineMaxBytes?: number;
+}
+
+/** The metadata fields both upload routes take, as the API names them. */
+export function uploadMetadata(options: UploadOptions): Omit<NewUpload, 'name' | 'mimeType' | 'size'> {
+  const { ownerId, category, recordType, description, expiryInterval, fileRequestId, entity } = options;
+  return { ownerId, category, recordType, description, expiryInterval, fileRequestId, entity };
+}
