@@ -255,7 +255,7 @@ export class RouteFunction extends Construct {
   /**
    * MEDFILES_BUCKET plus the object permissions for `access`. Objects are encrypted with the bucket's KMS key, so
    * each access also gets the key operation it implies. `read` includes s3:ListBucket so that a missing key is a
-   * 404, not a 403.
+   * 404, not a 403, and s3:ListMultipartUploadParts so that an upload in progress can be resumed.
    */
   useBucket(bucket: IBucket, access: BucketAccess): this {
     this.setEnvironment('MEDFILES_BUCKET', bucket.bucketName);
@@ -265,7 +265,8 @@ export class RouteFunction extends Construct {
     switch (access) {
       case 'read':
         this.allow(['s3:ListBucket'], [bucket.bucketArn]);
-        this.allow(['s3:GetObject', 's3:GetObjectTagging'], [objects]);
+        // Listing a multipart upload's parts (resuming it) is an object action on the upload's key.
+        this.allow(['s3:GetObject', 's3:GetObjectTagging', 's3:ListMultipartUploadParts'], [objects]);
         if (key) this.allow(['kms:Decrypt'], [key.keyArn]);
         break;
       case 'write':

@@ -88,7 +88,8 @@ async function answer(
   passOn: RequestListener,
 ): Promise<void> {
   const { operation, bucket, key, uploadId } = target;
-  if (!(await store.getBucket(bucket))) {
+  // A bucket name is checked before it becomes part of a path (a decoded `..%2F..` must never reach the disk).
+  if (!BUCKET_NAME.test(bucket) || !(await store.getBucket(bucket))) {
     return sendError(res, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
   }
   if (operation === 'part' && !isPartNumber(target.query.get('partNumber'))) {
@@ -109,6 +110,9 @@ async function answer(
       passOn(req, res);
   }
 }
+
+/** S3's bucket naming rules, in short: 3-63 lower-case letters, digits, dots and hyphens, a letter or digit at each end. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 const isPartNumber = (value: string | null) => value !== null && /^[1-9]\d{0,4}$/.test(value) && Number(value) <= MAX_PART_NUMBER;
 

@@ -17,7 +17,7 @@ const bool = (fallback: boolean) =>
     z.transform((v) => v === 'true' || v === '1'),
   );
 /** An origin as browsers send it: scheme, host and optional port; no path, no wildcard. */
-const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/i;
 
 const list = (fallback: string) =>
   z.pipe(z._default(z.string(), fallback), z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)));
@@ -53,8 +53,9 @@ const EnvSchema = z.object({
   MEDFILES_PUBLIC_URL: z.optional(z.url()),
   /** Browser origins allowed by CORS, comma-separated (`https://app.example.com`); unset, no CORS. */
   MEDFILES_CORS_ORIGINS: z.pipe(
-    list(''),
-    z.array(z.string().check(z.regex(ORIGIN, 'must be origins like https://app.example.com, comma-separated'))),
+    z.pipe(list(''), z.array(z.string().check(z.regex(ORIGIN, 'must be origins like https://app.example.com, comma-separated')))),
+    // Browsers send scheme and host in lower case.
+    z.transform((origins: string[]) => origins.map((origin) => origin.toLowerCase())),
   ),
   MEDFILES_DOWNLOAD_URL_TTL_SECONDS: positiveInt(900),
   MEDFILES_REDIRECT_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(60)), 60),

@@ -3,9 +3,10 @@
  * a seek condition (`sort < after`), so its cost is the page, whatever the tenant holds. Writes are single-item
  * conditional puts: no transactions (the local DynamoDB server has none) and no read-modify-write races.
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   atVersion,
+  conditionally,
   conditionalPut,
   guarded,
   NEW_KEY,
@@ -181,6 +182,25 @@ export class DynamoFileIndex implements FileIndex {
 
   async replace(file: FileRecord, expectedVersion: number): Promise<void> {
     await this.#put(toItem(file), atVersion(expectedVersion));
+  }
+
+  async releaseClaim(tenantId: string, id: string): Promise<boolean> {
+    return conditionally(
+      'index claim release',
+      async () => {
+        await this.db.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: { pk: filePk(tenantId, id), sk: FILE_SK },
+            ConditionExpression: '#kind = :claim',
+            ExpressionAttributeNames: { '#kind': 'kind' },
+            ExpressionAttributeValues: { ':claim': 'claim' },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
   }
 
   async remove(tenantId: string, id: string): Promise<void> {

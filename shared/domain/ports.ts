@@ -141,6 +141,12 @@ export interface FileIndex {
   claim(tenantId: string, id: string, ttlSeconds: number): Promise<void>;
   /** Replaces a record if its stored version is `expectedVersion`; else throws VersionConflictError. */
   replace(file: FileRecord, expectedVersion: number): Promise<void>;
+  /**
+   * Gives up the claim on `id` only if it is still a claim (no writer has finished it with `replace(file, 0)`):
+   * true when it was released, false when the id holds a file or nothing. Aborting an upload uses it, so an abort
+   * and a completion that race never both win.
+   */
+  releaseClaim(tenantId: string, id: string): Promise<boolean>;
   /** Removes a record and everything in its partition (share markers). */
   remove(tenantId: string, id: string): Promise<void>;
   /** Whether the id holds any record now: a file in any state, or a claim of an upload in progress. */

@@ -25,11 +25,14 @@ export const STORAGE_CORS = {
 };
 
 /**
- * The CORS headers of an answer to `origin`: none unless it is allowed. A preflight (OPTIONS with
- * Access-Control-Request-Method) also gets the methods, headers and max age.
+ * The CORS headers of an answer to `origin`: only `Vary: Origin` unless it is allowed (`allowed` is lower-case, as
+ * shared/config.ts makes it). A preflight (OPTIONS with Access-Control-Request-Method) also gets the methods,
+ * headers and max age. No origins configured, no CORS headers at all.
  */
 export function corsHeaders(allowed: readonly string[], origin: string | undefined, preflight: boolean): Record<string, string> {
-  if (origin === undefined || !allowed.includes(origin)) return {};
+  if (allowed.length === 0) return {};
+  // Every answer varies by Origin once CORS is on, so a cache never hands one origin's answer to another.
+  if (origin === undefined || !allowed.includes(origin.toLowerCase())) return { vary: 'origin' };
   const common = { 'access-control-allow-origin': origin, vary: 'origin' };
   if (!preflight) return { ...common, 'access-control-expose-headers': CORS_EXPOSED_HEADERS.join(',') };
   return {

@@ -19,7 +19,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'medfiles-e2e-cors-'));
-  runtime = await startRuntime({ dataDir, jwtSecret: SECRET, env: { MEDFILES_CORS_ORIGINS: `${ALLOWED},https://other.allowed.test` } });
+  runtime = await startRuntime({ dataDir, jwtSecret: SECRET, env: { MEDFILES_CORS_ORIGINS: `${ALLOWED},HTTPS://Other.Allowed.test` } });
 });
 afterAll(async () => {
   await runtime?.stop();
@@ -41,6 +41,8 @@ describe('CORS of the local API', () => {
     expect(res.headers.get('access-control-allow-methods')!.split(',').sort()).toEqual(['DELETE', 'GET', 'PATCH', 'POST', 'PUT']);
     expect(res.headers.get('access-control-allow-headers')).toBe('authorization,content-type,if-match');
     expect(res.headers.get('vary')).toMatch(/origin/i);
+    // Origins are configured in any case; browsers send them in lower case.
+    expect((await preflight(runtime.url, 'https://other.allowed.test')).headers.get('access-control-allow-origin')).toBe('https://other.allowed.test');
   });
 
   it('exposes ETag, Location and X-Request-Id to an allowed origin on an actual request, errors included', async () => {
@@ -60,6 +62,8 @@ describe('CORS of the local API', () => {
     const res = await fetch(`${runtime.url}/v1/health`, { headers: { origin: REFUSED } });
     expect(res.status).toBe(200);
     expect(corsOf(res)).toEqual({});
+    // Still `Vary: Origin`: a cache must not hand this answer to an allowed origin, nor an allowed one's to this.
+    expect(res.headers.get('vary')).toMatch(/origin/i);
     // An origin that only starts like an allowed one is another origin.
     expect(corsOf(await preflight(runtime.url, `${ALLOWED}.evil.test`))).toEqual({});
   });

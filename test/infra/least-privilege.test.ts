@@ -18,7 +18,7 @@ function statementsOf(routeName: string): Statement[] {
 
 /** Actions that only the given grant may bring, on the resource it is on. */
 const ACTIONS_OF_GRANT: Record<Grant, { on: IConstruct; actions: readonly string[] }> = {
-  'bucket:read': { on: stack.bucket, actions: ['s3:GetObject', 's3:ListBucket'] },
+  'bucket:read': { on: stack.bucket, actions: ['s3:GetObject', 's3:ListBucket', 's3:ListMultipartUploadParts'] },
   'bucket:write': { on: stack.bucket, actions: ['s3:PutObject'] },
   'bucket:delete': { on: stack.bucket, actions: ['s3:DeleteObject'] },
   'table:read': { on: stack.table, actions: ['dynamodb:GetItem', 'dynamodb:Query'] },

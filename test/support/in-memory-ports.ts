@@ -295,6 +295,14 @@ export class InMemoryFileIndex implements FileIndex {
     this.records.set(k, structuredClone(file));
   }
 
+  async releaseClaim(tenantId: string, id: string): Promise<boolean> {
+    await Promise.resolve();
+    const k = key(tenantId, id);
+    if (this.records.has(k) || !this.claims.has(k)) return false;
+    this.claims.delete(k);
+    return true;
+  }
+
   async holds(tenantId: string, id: string): Promise<boolean> {
     await Promise.resolve();
     return this.records.has(key(tenantId, id)) || this.claims.has(key(tenantId, id));

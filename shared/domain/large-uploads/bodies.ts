@@ -7,7 +7,7 @@ import { normalizeDeclaredType } from '../content-type.ts';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.ts';
 import { FileName, UploadMetadata } from '../schemas.ts';
 import { parseOrThrow } from '../validation.ts';
-import { MAX_PARTS, MAX_TEXT_BYTES } from './limits.ts';
+import { MAX_PARTS, MAX_TEXT_BYTES, PLANNED_PARTS } from './limits.ts';
 
 const Sha256Hex = z.pipe(
   z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (SHA-256)')),
@@ -54,7 +54,7 @@ export type CompleteUploadBody = z.infer<typeof CompleteUploadBody>;
 export const RenewUploadBody = z
   .strictObject({
     partNumbers: z
-      .optional(z.array(z.int().check(z.minimum(1), z.maximum(MAX_PARTS))).check(z.minLength(1), z.maxLength(MAX_PARTS)))
+      .optional(z.array(z.int().check(z.minimum(1), z.maximum(MAX_PARTS))).check(z.minLength(1), z.maxLength(PLANNED_PARTS)))
       .register(z.globalRegistry, { description: 'Parts to sign again; omitted, every part storage does not hold yet.' }),
   })
   .register(z.globalRegistry, { id: 'RenewUploadBody' });

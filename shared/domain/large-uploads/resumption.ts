@@ -73,31 +73,44 @@ export class UploadResumption {
     const ttl = Math.max(1, Math.min(UPLOAD_URL_TTL_SECONDS, Math.floor((Date.parse(pending.expiresAt) - now.getTime()) / 1000)));
     const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
     if (pending.multipartUploadId === null) return singlePutTarget(this.#d.store, pending, ttl, expiresAt);
-    const held = new Set((await this.#stored(pending)).map((p) => p.partNumber));
     const wanted = partNumbers
       ? [...new Set(partNumbers)].sort((a, b) => a - b)
-      : Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !held.has(n));
+      : await this.#missing(pending, partCount);
     return partTargets(this.#d.store, pending, pending.multipartUploadId, partSize, wanted, ttl, expiresAt);
   }
 
-  /** Aborts the upload: its parts or object, its pending record and its id's claim; 404 from then on. */
+  /**
+   * Aborts the upload: its id's claim first — only while it is still a claim, so an abort racing a completion
+   * either wins (the completion then finds no claim and makes no File) or answers 409 (the File stands) — then its
+   * parts or object and its pending record; 404 from then on.
+   */
   async abort(caller: Caller, id: string): Promise<void> {
     const pending = await this.#pending(caller, id);
-    if (pending === 'completed') throw new ConflictError('This upload is completed: delete the file instead');
+    const completed = () => new ConflictError('This upload is completed: delete the file instead');
+    if (pending === 'completed' || !(await this.#d.index.releaseClaim(pending.tenantId, pending.id))) throw completed();
     await discardUpload(this.#d, pending);
   }
 
-  /** The caller's pending upload, `completed` if it has become a File the caller may see as such; else 404. */
+  /**
+   * The caller's pending upload, or `completed` once it is a File (checked first: a completion removes the pending
+   * record only after the File exists, and a failed removal leaves it for TTL); 404 to anyone else.
+   */
   async #pending(caller: Caller, id: string): Promise<PendingUpload | 'completed'> {
     const now = this.#now();
-    const pending = await this.#d.pending.get(caller.tenantId, id, now);
-    if (pending) {
-      if (!canUseUpload(caller, pending)) throw new NotFoundError('Upload not found');
-      return pending;
-    }
     const file = await liveFile(this.#d.index, caller.tenantId, id, now);
-    if (file && canUseUpload(caller, file)) return 'completed';
+    if (file) {
+      if (canUseUpload(caller, file)) return 'completed';
+      throw new NotFoundError('Upload not found');
+    }
+    const pending = await this.#d.pending.get(caller.tenantId, id, now);
+    if (pending && canUseUpload(caller, pending)) return pending;
     throw new NotFoundError('Upload not found');
+  }
+
+  /** The parts storage does not hold yet. */
+  async #missing(pending: PendingUpload, partCount: number): Promise<number[]> {
+    const held = new Set((await this.#stored(pending)).map((p) => p.partNumber));
+    return Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !held.has(n));
   }
 
   #plan(pending: PendingUpload) {

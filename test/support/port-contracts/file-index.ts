@@ -111,6 +111,23 @@ export function describeFileIndexContract(name: string, make: () => FileIndex): 
         expect(await ids(plan())).toEqual([file.id]);
       });
 
+      it('releaseClaim gives up a claim that is still a claim, never a file it has become', async () => {
+        const released = record();
+        await index.claim(tenantId, released.id, 3600);
+        expect(await index.releaseClaim(tenantId, released.id)).toBe(true);
+        expect(await index.holds(tenantId, released.id)).toBe(false);
+        expect(await index.releaseClaim(tenantId, released.id)).toBe(false);
+        // The release won: the writer that held the claim can no longer finish it.
+        await expect(index.replace(released, 0)).rejects.toBeInstanceOf(VersionConflictError);
+        const finished = record();
+        await index.claim(tenantId, finished.id, 3600);
+        await index.replace(finished, 0);
+        expect(await index.releaseClaim(tenantId, finished.id)).toBe(false);
+        expect(await index.get(tenantId, finished.id)).toEqual(finished);
+        const [created] = await createAll([record()]);
+        expect(await index.releaseClaim(tenantId, created!.id)).toBe(false);
+      });
+
       it('an id that holds a file cannot be claimed', async () => {
         const [file] = await createAll([record()]);
         await expect(index.claim(tenantId, file!.id, 3600)).rejects.toBeInstanceOf(AlreadyExistsError);

@@ -399,6 +399,30 @@ describe('large uploads with in-memory ports', () => {
       await expect(resumption.status(patient, target.fileId)).rejects.toMatchObject({ status: 404 });
     });
 
+    it('an abort never takes a File: a completed upload whose pending record was left behind is 409 and stays', async () => {
+      const resumption = new UploadResumption({ store, index, pending, singlePutMaxBytes: 2 * MiB, minPartSize: MiB, now: () => clock });
+      const { target, uploadId } = await startMultipart();
+      const parts = target.parts.map((p, i) => ({ partNumber: p.partNumber, etag: store.clientPutPart(uploadId, p.partNumber, bytes.subarray(i * MiB, (i + 1) * MiB)) }));
+      const left = (await pending.get('t1', target.fileId, clock))!;
+      const { file } = await completions.completeUpload(patient, target.fileId, { parts });
+      await pending.put(left); // as if removing it had failed (it is removed by TTL then)
+      await expect(resumption.abort(patient, target.fileId)).rejects.toMatchObject({ status: 409 });
+      await expect(resumption.renew(patient, target.fileId)).rejects.toMatchObject({ status: 409 });
+      expect(await resumption.status(patient, target.fileId)).toMatchObject({ status: 'completed' });
+      expect(await index.get('t1', target.fileId)).toEqual(file);
+      expect(store.objects.has(contentKey('t1', target.fileId))).toBe(true);
+      await expect(resumption.status(otherPatient, target.fileId)).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('an abort that wins leaves a completion nothing to make a File of', async () => {
+      const resumption = new UploadResumption({ store, index, pending, singlePutMaxBytes: 2 * MiB, minPartSize: MiB, now: () => clock });
+      const { target, uploadId } = await startMultipart();
+      const parts = target.parts.map((p, i) => ({ partNumber: p.partNumber, etag: store.clientPutPart(uploadId, p.partNumber, bytes.subarray(i * MiB, (i + 1) * MiB)) }));
+      await resumption.abort(patient, target.fileId);
+      await expect(completions.completeUpload(patient, target.fileId, { parts })).rejects.toMatchObject({ status: 404 });
+      expect(leftovers(target.fileId)).toEqual({ object: false, pending: 0, claimed: 0, file: 0 });
+    });
+
     it('a completion refused by the audit trail (503) can be completed again: storage already assembled it', async () => {
       const trail = new InMemoryAuditTrail();
       const audited = new UploadCompletions({ store, index, pending, events, images: new FakeImages(), fileRequests: requests, allowedTypes, now: () => clock, auditor: memoryAuditor(trail) });
