@@ -35,6 +35,11 @@ export interface ApiRequest {
   headers?: Record<string, string>;
   /** Safe to send twice; default: true for GET, PUT and DELETE. */
   idempotent?: boolean;
+  /**
+   * A 404 on a retry means the request was carried out: a DELETE whose first answer was lost (connection lost,
+   * 502, 504) may have removed the thing already. It then answers as an empty 204.
+   */
+  goneOnRetryIsDone?: boolean;
   /** No token (health, the OpenAPI document). */
   anonymous?: boolean;
   signal?: AbortSignal;
@@ -65,6 +70,8 @@ export class Transport {
     const url = this.url(request.path, request.query);
     const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
     const { signal } = request;
+    /** An earlier attempt may have been carried out though its answer was lost. */
+    let mayHaveActed = false;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       let response: Response;
@@ -78,12 +85,18 @@ export class Transport {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (!idempotent || attempt >= this.#retries) throw networkError(`${request.method} ${request.path}`, error);
+        mayHaveActed = true;
         await sleep(backoffDelay(attempt), signal);
         continue;
       }
       if (response.ok) return response;
+      if (response.status === 404 && mayHaveActed && request.goneOnRetryIsDone) {
+        discardBody(response);
+        return new Response(null, { status: 204 });
+      }
       const retryable = TRANSIENT_STATUSES.has(response.status) && (idempotent || NOT_CARRIED_OUT.has(response.status));
       if (!retryable || attempt >= this.#retries) throw await errorFromResponse(response);
+      mayHaveActed ||= !NOT_CARRIED_OUT.has(response.status);
       discardBody(response);
       await sleep(backoffDelay(attempt, response.headers.get('retry-after')), signal);
     }

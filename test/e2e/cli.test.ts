@@ -8,13 +8,14 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, Client, newTenant, sha256, type FileBody } from '../support/e2e-client.ts';
+import { UploadState } from '../../client/src/cli/upload-state.ts';
+import { baseUrl, Client, mintToken, newTenant, sha256, type FileBody } from '../support/e2e-client.ts';
 import { pdf } from '../support/e2e-files.ts';
 import { until } from '../support/until.ts';
 
@@ -151,12 +152,21 @@ async function recordedUpload(): Promise<{ file: string; fileId: string }> {
   return { file, fileId: (JSON.parse(await readFile(file, 'utf8')) as { fileId: string }).fileId };
 }
 
-/** Writes the record a run leaves for `path` before its first byte (the CLI's state format). */
-async function writeRecord(path: string, fileId: string, options: Record<string, unknown>): Promise<void> {
+/**
+ * Writes the record a run leaves for `path` before its first byte, with the CLI's own state code, as the patient
+ * against this API; `version` replaces the file's size and mtime (for a file changed since).
+ */
+async function writeRecord(path: string, fileId: string, options: Record<string, unknown>, version: Partial<{ size: number; mtimeMs: number }> = {}): Promise<void> {
   const { size, mtimeMs } = await stat(path);
-  const key = createHash('sha256').update(`${path}\0${size}\0${mtimeMs}`).digest('hex');
-  await mkdir(join(stateDir, 'uploads'), { recursive: true });
-  await writeFile(join(stateDir, 'uploads', `${key}.json`), JSON.stringify({ fileId, path, size, mtimeMs, options }));
+  const state = new UploadState(stateDir, { baseUrl: baseUrl(), token: patient.token });
+  await state.save({ fileId, path, size, mtimeMs, options, ...version });
+}
+
+/** A pending single-PUT upload of `bytes` (reserved, nothing sent), as the patient. */
+async function reserveUpload(bytes: Buffer, name = 'report.pdf'): Promise<string> {
+  const reserved = await patient.postJson('/v1/uploads', { name, mimeType: 'application/pdf', size: bytes.length });
+  expect(reserved.status, reserved.text).toBe(201);
+  return reserved.json<{ fileId: string }>().fileId;
 }
 
 /** The preloaded PUT meter, written into `dir`: node arguments for the CLI process. */
@@ -262,7 +272,7 @@ describe('resuming an upload killed part-way', () => {
     expectSuccess(await medfiles(['rm', fileId, '--permanent'], { token: admin.token }));
   });
 
-  it('stops on Ctrl-C with exit 130 and keeps the state for the rerun', async () => {
+  it('stops on Ctrl-C with exit 1 and keeps the state for the rerun', async () => {
     const dir = join(work, 'interrupt');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'report.pdf'), pdfOf(5 * MiB));
@@ -270,8 +280,8 @@ describe('resuming an upload killed part-way', () => {
     const { file: stateFile, fileId } = await recordedUpload();
     run.child.kill('SIGINT');
     const stopped = await run.done;
-    expect(stopped.code, stopped.stderr).toBe(130);
-    expect(stopped.stderr).toMatch(/^interrupted/);
+    expect(stopped.code, stopped.stderr).toBe(1);
+    expect(stopped.stderr).toBe('interrupted; run the same command again to continue\n');
     expect(stopped.stdout).toBe('');
     expect(JSON.parse(await readFile(stateFile, 'utf8'))).toMatchObject({ fileId, path: join(dir, 'report.pdf'), size: 5 * MiB });
     // Leave no pending upload behind for the next test.
@@ -324,6 +334,66 @@ describe('resuming an upload killed part-way', () => {
     expect(jsonLines(changed.stdout)[0]).toMatchObject({ category: 'lab_result', sha256: sha256(bytes) });
     expect((await patient.request(`/v1/uploads/${other}`)).status, 'the other upload is aborted').toBe(404);
     expect(await readdir(join(stateDir, 'uploads'))).toEqual([]);
+  });
+});
+
+describe('the state directory', () => {
+  it('keeps one record per API, account and path: another user or MEDFILES_URL starts its own upload, a refreshed token resumes', async () => {
+    const dir = join(work, 'accounts');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'report.pdf');
+    const bytes = pdfOf(5 * MiB);
+    await writeFile(path, bytes);
+    const fileId = await reserveUpload(bytes);
+    await writeRecord(path, fileId, {});
+
+    const other = await Client.as(tenant, 'patient-2', 'patient');
+    const asOther = await medfiles(['upload', 'report.pdf'], { cwd: dir, token: other.token });
+    expectSuccess(asOther);
+    expect(asOther.stderr, 'nothing about the patient-1 upload').toBe('');
+    expect(jsonLines(asOther.stdout)[0]).toMatchObject({ ownerId: 'patient-2', sha256: sha256(bytes) });
+    expect(jsonLines(asOther.stdout)[0]!.id).not.toBe(fileId);
+
+    // The same API under another name is another MEDFILES_URL: its records are its own.
+    const otherUrl = baseUrl().replace('127.0.0.1', 'localhost');
+    const viaOtherUrl = await medfiles(['upload', 'report.pdf'], { cwd: dir, url: otherUrl });
+    expectSuccess(viaOtherUrl);
+    expect(viaOtherUrl.stderr).toBe('');
+    expect(jsonLines(viaOtherUrl.stdout)[0]!.id).not.toBe(fileId);
+    expect((await patient.request(`/v1/uploads/${fileId}`)).status, 'still pending, untouched').toBe(200);
+
+    const refreshed = await mintToken({ tenant, sub: 'patient-1', role: 'patient' }, { expiresIn: 1800 });
+    expect(refreshed).not.toBe(patient.token);
+    const resumed = await medfiles(['upload', 'report.pdf'], { cwd: dir, token: refreshed });
+    expectSuccess(resumed);
+    expect(resumed.stderr).toContain(`resuming upload ${fileId}`);
+    expect(jsonLines(resumed.stdout)[0]).toMatchObject({ id: fileId, sha256: sha256(bytes) });
+    expect(await readdir(join(stateDir, 'uploads'))).toEqual([]);
+  });
+
+  it('aborts the pending upload of a file changed since, and removes temp files older than a day', async () => {
+    const dir = join(work, 'changed');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'report.pdf');
+    const before = pdfOf(5 * MiB);
+    await writeFile(path, before);
+    const fileId = await reserveUpload(before);
+    await writeRecord(path, fileId, {}, { mtimeMs: (await stat(path)).mtimeMs - 60_000 });
+    const uploads = join(stateDir, 'uploads');
+    const [old, fresh] = [join(uploads, 'a.json.1.tmp'), join(uploads, 'b.json.2.tmp')];
+    await writeFile(old, '{');
+    await writeFile(fresh, '{');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    await utimes(old, twoDaysAgo, twoDaysAgo);
+
+    const run = await medfiles(['upload', 'report.pdf'], { cwd: dir });
+    expectSuccess(run);
+    expect(run.stderr).toBe(`medfiles: the file changed since upload ${fileId} was started; starting over\n`);
+    expect(jsonLines(run.stdout)[0]).toMatchObject({ sha256: sha256(before) });
+    expect(jsonLines(run.stdout)[0]!.id).not.toBe(fileId);
+    expect((await patient.request(`/v1/uploads/${fileId}`)).status, 'the old pending upload is aborted').toBe(404);
+    expect(await readdir(uploads), 'the day-old temp file is gone, the fresh one (a save under way) stays').toEqual(['b.json.2.tmp']);
+    await rm(fresh);
   });
 });
 
@@ -396,6 +466,42 @@ describe('medfiles get verifies what it keeps', () => {
     // The same download straight from the API is kept.
     expectSuccess(await medfiles(['get', file.id, '-o', join(dir, 'lab.pdf')]));
     expect(await readdir(dir)).toEqual(['lab.pdf']);
+  });
+});
+
+describe('medfiles get keeps what is there', () => {
+  it('does not replace a file named after the stored name unless --force; a path named with -o is replaced', async () => {
+    const dir = join(work, 'no-clobber');
+    await mkdir(dir, { recursive: true });
+    const bytes = pdf('downloaded');
+    const file = await patient.createFile('notes.pdf', bytes);
+    const mine = join(dir, 'notes.pdf');
+    await writeFile(mine, 'my own notes');
+
+    for (const args of [['get', file.id], ['get', file.id, '-o', '.']]) {
+      const refused = await medfiles(args, { cwd: dir });
+      expect(refused.code, refused.stderr).toBe(1);
+      expect(refused.stderr).toBe(`error: target_exists: ${mine} exists; nothing was replaced (name it with -o, or pass --force to replace it)\n`);
+      expect(refused.stdout).toBe('');
+    }
+    expect(await readFile(mine, 'utf8')).toBe('my own notes');
+    expect(await readdir(dir), 'no temporary file left').toEqual(['notes.pdf']);
+
+    expectSuccess(await medfiles(['get', file.id, '--force'], { cwd: dir }));
+    expect((await readFile(mine)).equals(bytes)).toBe(true);
+    await writeFile(mine, 'my own notes');
+    expectSuccess(await medfiles(['get', file.id, '-o', 'notes.pdf'], { cwd: dir }));
+    expect((await readFile(mine)).equals(bytes)).toBe(true);
+  });
+
+  it('saves a stored name with leading dots without them', async () => {
+    const dir = join(work, 'dot-names');
+    await mkdir(dir, { recursive: true });
+    const file = await patient.createFile('.profile.pdf', pdf('dotted'));
+    const run = await medfiles(['get', file.id], { cwd: dir });
+    expectSuccess(run);
+    expect(jsonLines<{ path: string }>(run.stdout)[0]!.path).toBe(join(dir, 'profile.pdf'));
+    expect(await readdir(dir)).toEqual(['profile.pdf']);
   });
 });
 

@@ -21,18 +21,21 @@ interface Sent {
   url: URL;
 }
 
+/** Storage's answer to a presigned URL past its time. */
+const requestExpired = () => new Response('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', { status: 403 });
+/** Storage's answer to a URL signed with session credentials that have since expired (a Lambda role's). */
+const tokenExpired = () => new Response('<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>', { status: 400 });
+
 /**
- * A client whose every request is recorded; `refuse` answers storage's 403 "Request has expired" instead of
- * sending a request it picks (as storage does once a presigned URL is past its time).
+ * A client whose every request is recorded; `refuse` answers `refusal` (storage's 403 "Request has expired")
+ * instead of sending a request it picks.
  */
-async function countingClient(refuse?: (request: Sent) => boolean) {
+async function countingClient(refuse?: (request: Sent) => boolean, refusal = requestExpired) {
   const sent: Sent[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = { method: init?.method ?? 'GET', url: new URL(String(input)) };
     sent.push(request);
-    if (refuse?.(request)) {
-      return new Response('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', { status: 403 });
-    }
+    if (refuse?.(request)) return refusal();
     return globalThis.fetch(input, init);
   };
   const token = await mintToken({ tenant, sub: 'patient-1', role: 'patient' });
@@ -178,7 +181,7 @@ describe('direct to storage', () => {
     const sentParts = second.storagePuts().map(partNumberOf);
     expect(sentParts.filter((n) => held.includes(n))).toEqual([]);
     expect(sentParts.sort((a, b) => a - b)).toEqual([...missing, refused!].sort((a, b) => a - b));
-    // One renewal for the missing parts, one for the refused URL.
+    // One renewal for the missing parts, one batch for the parts still unsent when a URL was refused.
     expect(second.renewals()).toHaveLength(2);
     expect(progress[0]).toBe(status.parts.reduce((sum, p) => sum + p.size, 0));
     expect(progress.at(-1)).toBe(large.length);
@@ -189,12 +192,15 @@ describe('direct to storage', () => {
     expect(third.storagePuts()).toEqual([]);
   });
 
-  it('a single PUT refused as expired gets a fresh URL and is sent again', async () => {
+  it.each([
+    ['403 Request has expired', requestExpired],
+    ['400 ExpiredToken', tokenExpired],
+  ])('a single PUT refused as expired (%s) gets a fresh URL and is sent again', async (_name, refusal) => {
     let refusedOnce = false;
     const { client, storagePuts, renewals } = await countingClient((request) => {
       if (refusedOnce || request.method !== 'PUT' || request.url.pathname.startsWith('/v1/')) return false;
       return (refusedOnce = true);
-    });
+    }, refusal);
     const bytes = pdfOf(64 * 1024);
     const file = await client.upload(bytes, { name: 'small.pdf', inlineMaxBytes: 0 });
     expect(file).toMatchObject({ size: bytes.length, sha256: sha256(bytes) });

@@ -2,7 +2,7 @@
  * How a failure ends the CLI: one line on stderr and an exit status. API errors carry the API's code and
  * requestId (what a support request needs; the client reports network failures as `network_error`); bad usage
  * also prints the usage (status 2); everything else that stopped the command (local files, a download that failed
- * its check) is status 1.
+ * its check, Ctrl-C) is status 1: the contract's statuses are 0, 1 and 2 only.
  */
 import { MedFilesError } from '../index.ts';
 import { USAGE, UsageError } from './usage.ts';
@@ -10,8 +10,6 @@ import { USAGE, UsageError } from './usage.ts';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
-/** 128 + SIGINT, as shells report an interrupted command. */
-export const EXIT_INTERRUPTED = 130;
 
 /** A failure of the CLI's own, with a code in the style of the API's. */
 export class CliError extends Error {
@@ -42,8 +40,8 @@ export function reportError(error: unknown, stderr: { write(text: string): unkno
     return EXIT_FAILED;
   }
   if (error instanceof Error && error.name === 'AbortError') {
-    print('interrupted (an unfinished upload continues when the same command is run again)');
-    return EXIT_INTERRUPTED;
+    print('interrupted; run the same command again to continue');
+    return EXIT_FAILED;
   }
   // Local file system errors (ENOENT, EACCES, ...).
   const systemCode = (error as { code?: unknown }).code;

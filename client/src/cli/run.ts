@@ -1,6 +1,6 @@
 /**
  * The CLI as a function of its arguments, environment and streams, returning the exit status: 0 done, 1 an API,
- * network or local failure, 2 bad usage, 130 interrupted. Arguments are checked before the environment, and both
+ * network or local failure or an interruption, 2 bad usage. Arguments are checked before the environment, and both
  * before the first request.
  */
 import { MedFilesClient } from '../index.ts';

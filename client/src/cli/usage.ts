@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export const USAGE = `usage: medfiles <command> [options]
   medfiles upload <path>... [--owner ID] [--category C] [--record-type T] [--description D] [--expires SECONDS] [--request ID]
   medfiles ls [--owner ID] [--category C] [--state S] [--limit N]
-  medfiles get <id> [-o PATH]
+  medfiles get <id> [-o PATH] [--force]
   medfiles rm <id> [--permanent]
 environment: MEDFILES_URL (required), MEDFILES_TOKEN, MEDFILES_STATE_DIR (default ~/.medfiles)`;
 

@@ -2,11 +2,13 @@
  * Keeps downloaded bytes only when they are the bytes the API recorded: they are written to a temporary file
  * next to the target (same directory, so the final rename is atomic and never crosses file systems) while being
  * hashed, and the temporary file becomes the target only when its SHA-256 is the File's `sha256`. Otherwise, or
- * on any failure, it is deleted and the target is left as it was.
+ * on any failure, it is deleted and the target is left as it was. Unless told to replace the target, it never
+ * does: the temporary file is hard-linked to the target's name, which fails if anything is there (no window
+ * between a check and the rename); on file systems without hard links, it is checked and renamed.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { link, lstat, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,8 +20,14 @@ export interface Expected {
   size: number;
 }
 
+export interface SaveOptions {
+  /** Replace a file already at the target; else it is refused (`target_exists`). */
+  replace: boolean;
+  signal?: AbortSignal;
+}
+
 /** Writes `body` to `target` if its SHA-256 and size are `expected`; returns the number of bytes kept. */
-export async function saveVerified(body: ReadableStream<Uint8Array>, target: string, expected: Expected, signal?: AbortSignal): Promise<number> {
+export async function saveVerified(body: ReadableStream<Uint8Array>, target: string, expected: Expected, { replace, signal }: SaveOptions): Promise<number> {
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.medfiles-part`);
   const hash = createHash('sha256');
   let size = 0;
@@ -39,10 +47,36 @@ export async function saveVerified(body: ReadableStream<Uint8Array>, target: str
         `the downloaded bytes (${size} bytes, SHA-256 ${actual}) are not the file's (${expected.size} bytes, SHA-256 ${expected.sha256}); nothing was kept`,
       );
     }
-    await rename(temp, target);
+    await (replace ? rename(temp, target) : keepNew(temp, target));
     return size;
-  } catch (error) {
+  } finally {
     await rm(temp, { force: true });
-    throw error;
   }
+}
+
+/** Gives `temp` the name `target` unless something has it. */
+async function keepNew(temp: string, target: string): Promise<void> {
+  try {
+    await link(temp, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw targetExists(target);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    // No hard links here (FAT, some network file systems).
+    if (await pathExists(target)) throw targetExists(target);
+    await rename(temp, target);
+  }
+}
+
+/** The refusal to replace a file the user did not name. */
+export function targetExists(target: string): CliError {
+  return new CliError('target_exists', `${target} exists; nothing was replaced (name it with -o, or pass --force to replace it)`);
+}
+
+/** Anything at the path, a dangling symbolic link too. */
+export function pathExists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -44,8 +44,11 @@ export class Uploads {
     });
   }
 
-  /** Gives the upload up: parts and pending object removed, the id is 404 from then on. */
-  abort(fileId: string): Promise<void> {
-    return this.#transport.empty({ method: 'DELETE', path: uploadPath(fileId) });
+  /**
+   * Gives the upload up: parts and pending object removed, the id is 404 from then on. Aborting an id that is
+   * gone is 404, unless the 404 answers a retry after the first answer was lost: the first abort did it.
+   */
+  abort(fileId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.#transport.empty({ method: 'DELETE', path: uploadPath(fileId), goneOnRetryIsDone: true, signal: options.signal });
   }
 }

@@ -8,7 +8,8 @@ import type { Files } from '../resources/files.ts';
 import type { Uploads } from '../resources/uploads.ts';
 import type { MedFile, NewUpload, UploadPart, UploadTarget } from '../types.ts';
 import type { UploadOptions } from './options.ts';
-import { partTargets, planParts, type PartTarget, type PlannedPart } from './part-plan.ts';
+import { planParts, type PlannedPart } from './part-plan.ts';
+import { PartUrls } from './part-urls.ts';
 import { putPart } from './storage-put.ts';
 
 export interface DirectUploadApi {
@@ -25,7 +26,7 @@ interface Started {
   partSize?: number;
   /** Parts storage holds, with their ETags. */
   held: Map<number, string>;
-  /** URLs from the reservation; none when resuming (they are renewed for the missing parts only). */
+  /** URLs from the reservation; none when resuming (they are renewed for the missing parts only, in batches). */
   target?: UploadTarget;
 }
 
@@ -76,25 +77,21 @@ async function send(api: DirectUploadApi, blob: Blob, started: Started, options:
   const { signal } = controller;
   const multipart = partSize !== undefined;
   const plan = planParts(blob.size, partSize);
-  const missing = plan.filter((part) => !held.has(part.partNumber));
+  const unsent = () => plan.filter((part) => !held.has(part.partNumber));
+  const missing = unsent();
 
-  const renew = async (partNumbers?: number[]) => partTargets(await api.uploads.renew(fileId, partNumbers, { signal }));
-  let targets: Map<number, PartTarget> = new Map();
-  if (started.target) targets = partTargets(started.target);
-  else if (missing.length > 0) targets = await renew(multipart ? missing.map((p) => p.partNumber) : undefined);
+  const urls = new PartUrls({
+    renew: (partNumbers) => api.uploads.renew(fileId, multipart ? partNumbers : undefined, { signal }),
+    unsent: () => unsent().map((part) => part.partNumber),
+    ...(started.target ? { initial: started.target } : {}),
+  });
 
   let loaded = plan.filter((part) => held.has(part.partNumber)).reduce((sum, part) => sum + sizeOf(part), 0);
   options.onProgress?.({ loaded, total: blob.size });
 
-  const sender = {
-    fetch: api.fetch,
-    blob,
-    retries: options.retries ?? DEFAULT_PART_RETRIES,
-    signal,
-    renew: async (partNumber: number) => (await renew(multipart ? [partNumber] : undefined)).get(partNumber)!,
-  };
+  const sender = { fetch: api.fetch, blob, retries: options.retries ?? DEFAULT_PART_RETRIES, signal, urls };
   await inParallel(missing, options.concurrency ?? DEFAULT_CONCURRENCY, controller, async (part) => {
-    held.set(part.partNumber, await putPart(sender, part, targets.get(part.partNumber)));
+    held.set(part.partNumber, await putPart(sender, part));
     loaded += sizeOf(part);
     options.onProgress?.({ loaded, total: blob.size });
   });
@@ -123,7 +120,7 @@ async function inParallel<T>(items: readonly T[], concurrency: number, controlle
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   if (failure) throw failure.error;
 }
 

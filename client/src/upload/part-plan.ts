@@ -13,6 +13,8 @@ export interface PlannedPart {
 export interface PartTarget {
   url: string;
   headers: Record<string, string>;
+  /** When the URL stops working (epoch ms), from the answer's `expiresAt`. */
+  expiresAt: number;
 }
 
 /** Every part but the last has `partSize` bytes; no `partSize` means one PUT of everything. */
@@ -23,16 +25,12 @@ export function planParts(size: number, partSize?: number): PlannedPart[] {
 }
 
 /**
- * Headers the fetch implementation sets itself from the body (and browsers refuse to be given); the server
- * lists `Content-Length` because it is signed, and the Blob part has exactly that size.
+ * Where each part goes, from a create or renew answer. A single PUT sends the headers the server lists, as
+ * given (its signed type, disposition and checksum). `Content-Length` is signed too but not listed: fetch sets it
+ * from the body, which is exactly the declared size.
  */
-const SET_BY_FETCH = new Set(['content-length', 'host']);
-
-/** Where each part goes, from a create or renew answer. */
 export function partTargets(target: UploadTarget): Map<number, PartTarget> {
-  if ('method' in target) {
-    const headers = Object.fromEntries(Object.entries(target.headers).filter(([name]) => !SET_BY_FETCH.has(name.toLowerCase())));
-    return new Map([[1, { url: target.url, headers }]]);
-  }
-  return new Map(target.parts.map((part) => [part.partNumber, { url: part.url, headers: {} }]));
+  const expiresAt = Date.parse(target.expiresAt);
+  if ('method' in target) return new Map([[1, { url: target.url, headers: target.headers, expiresAt }]]);
+  return new Map(target.parts.map((part) => [part.partNumber, { url: part.url, headers: {}, expiresAt }]));
 }

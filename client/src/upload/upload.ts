@@ -9,7 +9,7 @@ import type { MedFile } from '../types.ts';
 import { uploadDirect } from './direct-upload.ts';
 import { uploadInline } from './inline-upload.ts';
 import { mediaTypeOfName } from './media-types.ts';
-import { uploadMetadata, type UploadOptions } from './options.ts';
+import { checkUploadOptions, uploadMetadata, type UploadOptions } from './options.ts';
 import { openSource, type UploadSource } from './source.ts';
 
 /** The server's default inline limit (API Gateway and Lambda payload limits). */
@@ -20,6 +20,7 @@ export async function upload(
   source: UploadSource,
   options: UploadOptions = {},
 ): Promise<MedFile> {
+  checkUploadOptions(options);
   options.signal?.throwIfAborted();
   const { blob, name: sourceName } = await openSource(source);
   const name = options.name ?? sourceName;

@@ -1,6 +1,6 @@
 /** Every command's arguments: what they become, and what is bad usage (exit 2, before any request). */
 import { describe, expect, it } from 'vitest';
-import { get } from '../../../client/src/cli/commands/get.ts';
+import { get, localName } from '../../../client/src/cli/commands/get.ts';
 import { ls } from '../../../client/src/cli/commands/ls.ts';
 import { rm } from '../../../client/src/cli/commands/rm.ts';
 import { upload } from '../../../client/src/cli/commands/upload.ts';
@@ -39,8 +39,9 @@ describe('ls', () => {
 
 describe('get and rm', () => {
   it('take exactly one id', () => {
-    expect(get.parse(['id-1', '-o', 'out.pdf'])).toEqual({ id: 'id-1', output: 'out.pdf' });
-    expect(get.parse(['--output', 'out.pdf', 'id-1'])).toEqual({ id: 'id-1', output: 'out.pdf' });
+    expect(get.parse(['id-1', '-o', 'out.pdf'])).toEqual({ id: 'id-1', output: 'out.pdf', force: false });
+    expect(get.parse(['--output', 'out.pdf', 'id-1', '--force'])).toEqual({ id: 'id-1', output: 'out.pdf', force: true });
+    expect(get.parse(['id-1'])).toEqual({ id: 'id-1', output: undefined, force: false });
     expect(rm.parse(['id-1'])).toEqual({ id: 'id-1', permanent: false });
     expect(rm.parse(['id-1', '--permanent'])).toEqual({ id: 'id-1', permanent: true });
     for (const args of [[], ['a', 'b']]) {
@@ -49,6 +50,20 @@ describe('get and rm', () => {
     }
     expect(() => rm.parse(['id-1', '--permanent=yes'])).toThrow(UsageError);
   });
+});
+
+describe('get: a stored name (chosen by whoever uploaded it) as a local file name', () => {
+  it.each([
+    ['scan.pdf', 'scan.pdf'],
+    ['../x', 'x'],
+    ['../../etc/passwd', 'passwd'],
+    ['..\\..\\x.pdf', 'x.pdf'],
+    ['/abs/path/y.pdf', 'y.pdf'],
+    ['.bashrc', 'bashrc'],
+    ['...hidden.txt', 'hidden.txt'],
+    ['..', 'file-1'],
+    ['dir/', 'file-1'],
+  ])('%j becomes %j', (stored, local) => expect(localName(stored, 'file-1')).toBe(local));
 });
 
 describe('settings', () => {

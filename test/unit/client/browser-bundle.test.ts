@@ -1,7 +1,7 @@
 /**
  * What a browser app gets from the built package (`npm test` builds it first): no Node built-ins by either
  * route a bundler may take (the `browser` export, or `#open-path` resolved without the `node` condition), and a
- * small size. Measured: about 13.5 KB minified, 5 KB gzipped.
+ * small size. Measured: about 15 KB minified, 5.5 KB gzipped.
  */
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';

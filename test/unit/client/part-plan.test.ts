@@ -18,15 +18,10 @@ describe('planParts', () => {
 });
 
 describe('partTargets', () => {
-  it("keeps a single PUT's signed headers but the ones fetch sets from the body", () => {
-    const targets = partTargets({
-      fileId: '0193a5c2-0000-7000-8000-000000000000',
-      method: 'PUT',
-      url: 'https://s3/x?sig',
-      headers: { 'Content-Type': 'application/pdf', 'Content-Length': '12', 'x-amz-checksum-sha256': 'abc=' },
-      expiresAt: '2026-11-22T15:04:05.123Z',
-    });
-    expect([...targets]).toEqual([[1, { url: 'https://s3/x?sig', headers: { 'Content-Type': 'application/pdf', 'x-amz-checksum-sha256': 'abc=' } }]]);
+  it("sends a single PUT's signed headers as the server lists them, with the answer's expiry", () => {
+    const headers = { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment', 'x-amz-checksum-sha256': 'abc=' };
+    const targets = partTargets({ fileId: '0193a5c2-0000-7000-8000-000000000000', method: 'PUT', url: 'https://s3/x?sig', headers, expiresAt: '2026-11-22T15:04:05.123Z' });
+    expect([...targets]).toEqual([[1, { url: 'https://s3/x?sig', headers, expiresAt: Date.parse('2026-11-22T15:04:05.123Z') }]]);
   });
 
   it('maps part numbers to URLs for a multipart upload', () => {
@@ -39,7 +34,7 @@ describe('partTargets', () => {
       ],
       expiresAt: '2026-11-22T15:04:05.123Z',
     });
-    expect(targets.get(2)).toEqual({ url: 'https://s3/2', headers: {} });
+    expect(targets.get(2)).toEqual({ url: 'https://s3/2', headers: {}, expiresAt: Date.parse('2026-11-22T15:04:05.123Z') });
     expect(targets.get(5)?.url).toBe('https://s3/5');
     expect(targets.has(1)).toBe(false);
   });

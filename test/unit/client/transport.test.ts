@@ -78,6 +78,23 @@ describe('Transport', () => {
     expect(missing.requests).toHaveLength(1);
   });
 
+  it('takes a 404 as done for a request marked so, only when it answers a retry after a lost answer', async () => {
+    const gone = () => json(404, { error: { code: 'not_found', message: 'Upload not found', details: [], requestId: 'r' } });
+    const lost = fakeFetch(offline(), gone());
+    await new Transport({ baseUrl: 'https://api.example', fetch: lost.fetch }).empty({ method: 'DELETE', path: '/v1/uploads/x', goneOnRetryIsDone: true });
+    expect(lost.requests).toHaveLength(2);
+
+    const gateway = fakeFetch(json(504), gone());
+    await new Transport({ baseUrl: 'https://api.example', fetch: gateway.fetch }).empty({ method: 'DELETE', path: '/v1/uploads/x', goneOnRetryIsDone: true });
+
+    // A first answer 404, or after a 503 (not carried out), or for a request not marked so, is a 404.
+    for (const [answers, marked] of [[[gone()], true], [[json(503), gone()], true], [[offline(), gone()], false]] as const) {
+      const { fetch } = fakeFetch(...answers);
+      const sent = new Transport({ baseUrl: 'https://api.example', fetch }).empty({ method: 'DELETE', path: '/v1/uploads/x', goneOnRetryIsDone: marked });
+      await expect(sent).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    }
+  });
+
   it('stops with the abort reason, also while waiting to retry', async () => {
     const controller = new AbortController();
     const { fetch } = fakeFetch(json(503));

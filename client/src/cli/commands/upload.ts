@@ -39,7 +39,8 @@ export const upload: Command<UploadArgs> = {
   },
 
   async run({ paths, metadata }, { client, settings, stdout, stderr, signal }) {
-    const state = new UploadState(settings.stateDir);
+    const state = new UploadState(settings.stateDir, settings);
+    await state.removeLeftovers();
     const note = (line: string) => stderr.write(`medfiles: ${line}\n`);
     for (const path of paths) {
       const bar = stderr.isTTY ? new ProgressBar(stderr, basename(path)) : undefined;
