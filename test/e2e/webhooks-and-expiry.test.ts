@@ -121,8 +121,10 @@ async function deliveriesOf(admin: Awaited<ReturnType<typeof as>>, webhookId: st
     .deliveries;
 }
 
+// The slow cases wait for retries and sweeps of one second each: they run at the same time (each has its own
+// tenant, webhook and receiver), so the file takes as long as its slowest case, not their sum.
 describe('webhook delivery against npm start', () => {
-  it('retries a flaky receiver (500, 500, 200): exactly 3 attempts, one webhook-id, each signature verifies', async () => {
+  it.concurrent('retries a flaky receiver (500, 500, 200): exactly 3 attempts, one webhook-id, each signature verifies', async () => {
     const hook = await receiver([500, 500, 200]);
     try {
       const { provider, admin, webhook } = await setUp('flaky', hook.url, ['file.created']);
@@ -140,7 +142,7 @@ describe('webhook delivery against npm start', () => {
     }
   });
 
-  it('gives up on a dead receiver after 1 + delays attempts: failed, in the dead-letter file, then redelivered by hand', async () => {
+  it.concurrent('gives up on a dead receiver after 1 + delays attempts: failed, in the dead-letter file, then redelivered by hand', async () => {
     let healthy = false;
     const hook = await receiver(() => (healthy ? 204 : 500));
     try {
@@ -168,7 +170,7 @@ describe('webhook delivery against npm start', () => {
     }
   });
 
-  it('does not follow redirects: a 302 is a failed attempt and its target is never called', async () => {
+  it.concurrent('does not follow redirects: a 302 is a failed attempt and its target is never called', async () => {
     const hook = await receiver([302]);
     try {
       const { provider, admin, webhook } = await setUp('redirect', hook.url, ['file.created']);
@@ -223,7 +225,7 @@ describe('webhook delivery against npm start', () => {
     }
   });
 
-  it('expires a file on time: 404 and unlisted from expiresAt, then removed and file.expired delivered', async () => {
+  it.concurrent('expires a file on time: 404 and unlisted from expiresAt, then removed and file.expired delivered', async () => {
     const hook = await receiver([200]);
     try {
       const { provider, webhook } = await setUp('expiry', hook.url, ['file.expired']);
