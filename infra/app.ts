@@ -6,7 +6,8 @@
  * `sam local start-api` (see docs/deploy.md); `-c medfiles:corsOrigins=https://app.example.com,...` lets browsers
  * on those origins call the API and upload straight to the bucket; `-c medfiles:auditRetentionDays=2555` locks archived
  * audit records for that many days instead of six years (a value that is not a whole number of days from 1 to
- * 36,500 fails the synth).
+ * 36,500 fails the synth); `-c medfiles:console=true` hosts the console (`npm run console:build` first) behind
+ * CloudFront and adds its origin to the CORS origins.
  */
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
@@ -26,5 +27,14 @@ const { corsOrigins } = parseConfig({ MEDFILES_CORS_ORIGINS: String(app.node.try
 // Days each archived audit record is locked (compliance mode); unset, the stack's default of six years.
 const retentionDays: unknown = app.node.tryGetContext('medfiles:auditRetentionDays');
 const auditRetention = retentionDays === undefined ? undefined : Duration.days(Number(retentionDays));
-new MedFilesStack(app, 'MedFilesStack', { target: target as DeployTarget, corsOrigins, auditRetention });
+const consoleOption: unknown = app.node.tryGetContext('medfiles:console') ?? 'false';
+if (!['true', 'false'].includes(String(consoleOption))) {
+  throw new Error(`medfiles:console must be true or false, got ${JSON.stringify(consoleOption)}`);
+}
+new MedFilesStack(app, 'MedFilesStack', {
+  target: target as DeployTarget,
+  corsOrigins,
+  auditRetention,
+  console: String(consoleOption) === 'true',
+});
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));

@@ -15,7 +15,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import type { RouteFunction } from './route-function.ts';
@@ -227,4 +229,128 @@ export function acknowledgeSigningSecret(secret: ISecret): void {
     'only by the routes granted signing-key:read; docs/deploy.md describes rotating it by hand.';
   acknowledge(secret, 'AwsSolutions-SMG4', reason);
   acknowledge(secret, 'HIPAA.Security-SecretsManagerRotationEnabled', reason);
+}
+
+/** The bucket of the console's logs: CloudFront standard logs and the console bucket's S3 server access logs. */
+export function acknowledgeConsoleLogBucket(bucket: Bucket): void {
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3DefaultEncryptionKMS',
+    'Target of CloudFront standard logging and S3 server access logging, which write to SSE-S3 buckets (a KMS key ' +
+      'would need a key policy for the log delivery services). Log objects are still encrypted at rest (AES-256), ' +
+      'the bucket is private and SSL-only, and the logs describe requests for the console\'s static files, which ' +
+      'carry no tokens or file names (API.md keeps them out of URLs).',
+  );
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3BucketReplicationEnabled',
+    'Holds operational access logs of the console\'s static files, kept for a fixed period and retained when the ' +
+      'stack is deleted; replicating them to a second Region would add cost without a recovery need.',
+  );
+}
+
+/** The console bucket: the built app (HTML, JS, CSS) and its config.json, nothing else. */
+export function acknowledgeConsoleBucket(bucket: Bucket): void {
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3DefaultEncryptionKMS',
+    'Holds only the console\'s static files and a config.json naming the API URL: code anyone loading the console ' +
+      'receives, no patient data and no secrets. SSE-S3 encrypts them at rest and CloudFront Origin Access Control ' +
+      'reads them without a KMS key policy for the CloudFront service; the bucket is private, SSL-only, versioned.',
+  );
+  acknowledge(
+    bucket,
+    'HIPAA.Security-S3BucketReplicationEnabled',
+    'Its contents are a build output: every deploy writes them again from console/dist, so a second Region would ' +
+      'hold nothing that `npm run console:build` and a deploy cannot recreate. The bucket is versioned in-Region.',
+  );
+}
+
+/** The console's CloudFront distribution. */
+export function acknowledgeConsoleDistribution(distribution: Distribution): void {
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR1',
+    'No geo restriction: who may use the console is decided by the API, which verifies a bearer token on every ' +
+      'request; the distribution serves only static app code. Clinics that must limit countries add a restriction ' +
+      'per deployment, as it depends on where their staff and patients are.',
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR2',
+    'No WAF web ACL: the distribution serves only static, cacheable app code from a private bucket (GET and HEAD), ' +
+      'with no query strings or cookies forwarded, so there is no input for WAF rules to inspect; the API it calls ' +
+      'is throttled by its stage and authenticates every request. A web ACL costs per month and per request.',
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR4',
+    'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer security ' +
+      'policy (TLSv1) and ignores a minimum protocol version; a deployment with a custom domain and ACM certificate ' +
+      'should set TLSv1.2_2021. The browsers that run the console (ES2022 modules) negotiate TLS 1.2 or 1.3 anyway.',
+  );
+}
+
+/**
+ * The Lambda function `aws-s3-deployment` brings to copy the console into its bucket (one per stack, made by CDK,
+ * run only by CloudFormation during a deploy). Acknowledged on that function, which holds its role and policy.
+ */
+export function acknowledgeConsoleDeployment(deployment: BucketDeployment, bucket: IBucket): void {
+  const stack = Stack.of(deployment);
+  const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) throw new Error(`No BucketDeployment handler found for ${deployment.node.path}`);
+  const made =
+    'This is the function aws-s3-deployment (BucketDeployment) creates to copy the console into its bucket; ' +
+    'CloudFormation invokes it during deploys only and it handles no patient data. ';
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    made + 'CDK attaches AWSLambdaBasicExecutionRole to its role (log writing only: CreateLogGroup, CreateLogStream, ' +
+      'PutLogEvents); BucketDeployment offers no way to replace it while keeping its own grants.',
+  );
+  const grants =
+    made + 'CDK grants it read on the asset staging object and read/write/delete on the console bucket with ' +
+    'action wildcards (s3:GetObject*, s3:GetBucket*, s3:List*, s3:DeleteObject*, s3:Abort*) on those two buckets ' +
+    'only, which the construct does not let us narrow.';
+  for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*']) {
+    acknowledge(handler, `AwsSolutions-IAM5[Action::${action}]`, grants);
+  }
+  acknowledge(handler, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', grants);
+  acknowledge(handler, objectsFinding(bucket), grants);
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM5[Resource::*]',
+    made + 'Resource "*" is for cloudfront:CreateInvalidation and cloudfront:GetInvalidation, which invalidate the ' +
+      "console's cache after a deploy; CDK grants them on every distribution (the construct names none).",
+  );
+  acknowledge(
+    handler,
+    'HIPAA.Security-IAMNoInlinePolicy',
+    made + 'CDK writes its grants as the role\'s default (inline) policy; the construct has no option for a managed ' +
+      'one. The policy names only the asset bucket, the console bucket and CloudFront invalidations.',
+  );
+  acknowledge(
+    handler,
+    'AwsSolutions-L1',
+    made + 'Its runtime is chosen by the aws-cdk-lib version (it runs the AWS CLI on a Python runtime with a ' +
+      'layer), not by the stack; upgrading aws-cdk-lib upgrades it.',
+  );
+  acknowledge(
+    handler,
+    'HIPAA.Security-LambdaDLQ',
+    made + 'CloudFormation invokes it synchronously through the custom resource provider and fails the deploy on ' +
+      'an error, so a dead-letter queue (for asynchronous invocations) would never receive anything.',
+  );
+  acknowledge(
+    handler,
+    'HIPAA.Security-LambdaConcurrency',
+    made + 'It runs once per deploy that changes the console; reserving concurrency for it would take capacity from ' +
+      "the account's regional pool that the API's functions share, for no benefit.",
+  );
+  acknowledge(
+    handler,
+    'HIPAA.Security-LambdaInsideVPC',
+    made + 'It reaches only S3 and CloudFront public endpoints over TLS with IAM-signed requests; a VPC would need ' +
+      'endpoints or a NAT gateway without narrowing who can reach the data.',
+  );
 }

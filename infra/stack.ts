@@ -4,7 +4,7 @@
  * file contents, a DynamoDB table laid out by shared/adapters/table-schema.ts, an EventBridge bus, a Secrets
  * Manager secret that signs content links and list cursors, and the audit trail: an append-only table and its
  * Object Lock archive (./audit.ts). Everything holding patient data is encrypted with KMS and retained when the
- * stack is deleted.
+ * stack is deleted. With the `console` option, the MedFiles Console is hosted behind CloudFront (./console-hosting.ts).
  *
  * This file only composes; each part is built in its own file. Those add their resources to the stack itself
  * rather than to a construct of their own, so every resource keeps the logical id it was first deployed with: a
@@ -12,6 +12,7 @@
  */
 import { CfnOutput, Stack, type Duration, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -23,6 +24,7 @@ import type { Construct } from 'constructs';
 import { consumers } from '../shared/events.ts';
 import { routes, workers, type FunctionDef } from '../shared/routes.ts';
 import { addAuditTrail } from './audit.ts';
+import { addConsoleHosting, deployConsole, type ConsoleHostingOptions } from './console-hosting.ts';
 import { addEventResources, addTrigger, functionDeadLetterQueue, readsStream } from './events.ts';
 import { FunctionEnvironment, grantsAccessTo, type DeployTarget } from './function-environment.ts';
 import { addHttpApi, addRoute } from './http-api.ts';
@@ -58,6 +60,11 @@ export interface MedFilesStackProps extends StackProps {
    * object is written). Whole days, from 1 to 36 500. @default six years (2190 days)
    */
   readonly auditRetention?: Duration;
+  /**
+   * Hosts the MedFiles Console (built by `npm run console:build`) behind CloudFront, configured with the API's URL;
+   * its origin is added to `corsOrigins`. `cdk synth -c medfiles:console=true`. @default off
+   */
+  readonly console?: boolean | ConsoleHostingOptions;
 }
 
 /** What every function of the stack is built with. */
@@ -88,6 +95,8 @@ export class MedFilesStack extends Stack {
   readonly consumerFunctions: ReadonlyMap<string, RouteFunction>;
   /** Functions of the worker table (shared/routes.ts `workers`), by name. */
   readonly workerFunctions: ReadonlyMap<string, RouteFunction>;
+  /** Serves the MedFiles Console, when the `console` option is on. */
+  readonly consoleDistribution?: Distribution;
 
   constructor(scope: Construct, id: string, props: MedFilesStackProps = {}) {
     super(scope, id, {
@@ -97,11 +106,15 @@ export class MedFilesStack extends Stack {
     const parameters = addDeploymentParameters(this);
     const { dataKey, logsKey, signingSecret } = addKeys(this);
     this.signingSecret = signingSecret;
+    // Before storage and the API: their CORS must allow the console's origin (see ./console-hosting.ts).
+    const consoleHosting = props.console ? addConsoleHosting(this, { logExpiration: props.accessLogExpiration }) : undefined;
+    this.consoleDistribution = consoleHosting?.distribution;
+    const corsOrigins = [...(props.corsOrigins ?? []), ...(consoleHosting ? [consoleHosting.origin] : [])];
     const storage = addFileStorage(this, {
       dataKey,
       accessLogExpiration: props.accessLogExpiration,
       noncurrentVersionExpiration: props.noncurrentVersionExpiration,
-      corsOrigins: props.corsOrigins,
+      corsOrigins,
     });
     this.bucket = storage.bucket;
     this.table = addTable(this);
@@ -116,7 +129,7 @@ export class MedFilesStack extends Stack {
     this.eventDeadLetters = events.eventDeadLetters;
     this.webhookDeadLetters = events.webhookDeadLetters;
     const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
-    const { api, stage } = addHttpApi(this, { logsKey, logRetention, throttle: props.throttle, corsOrigins: props.corsOrigins });
+    const { api, stage } = addHttpApi(this, { logsKey, logRetention, throttle: props.throttle, corsOrigins });
     this.api = api;
 
     const context: FunctionContext = {
@@ -175,6 +188,17 @@ export class MedFilesStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
     new CfnOutput(this, 'AuditArchiveBucketName', { value: this.auditArchiveBucket.bucketName });
+    if (consoleHosting) {
+      deployConsole(this, consoleHosting, {
+        apiUrl: stage.url,
+        apiOrigin: api.apiEndpoint,
+        filesBucket: this.bucket,
+        logsKey,
+        logRetention,
+        distPath: typeof props.console === 'object' ? props.console.distPath : undefined,
+      });
+      new CfnOutput(this, 'ConsoleUrl', { value: `${consoleHosting.origin}/`, description: 'The MedFiles Console' });
+    }
   }
 
   /**

@@ -18,6 +18,8 @@ import { ensureBucket, ensureTable } from './bootstrap.ts';
 import { applyBucketCors } from './bucket-cors.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { createLocalServer, type LambdaHandler, type LocalRoute } from './server.ts';
+import { consoleOrigins, serveConsole } from './console.ts';
+import { DEMO_TENANT, mintDemoTokens, type DemoRole } from './demo-tokens.ts';
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -35,6 +37,8 @@ export interface LocalRuntime {
   url: string;
   jwtSecret: string;
   tenant: string;
+  /** Tokens of the demo tenant's patient, provider and admin (local only). */
+  demoTokens(): Promise<Record<DemoRole, string>>;
   endpoints: { s3: string; dynamodb: string; external: boolean };
   close(): Promise<void>;
 }
@@ -99,7 +103,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const s3 = makeS3Client({ region: env.AWS_REGION, s3ForcePathStyle: true });
   await ensureBucket(s3, env.MEDFILES_BUCKET);
   // The embedded bucket answers browsers as the deployed one does (infra/storage.ts): same policy, same origins.
-  if (emulators) await applyBucketCors(s3, env.MEDFILES_BUCKET, (await import('../shared/config.ts')).config().corsOrigins);
+  // The console's own origin too: it sends direct uploads from there.
+  const consoleCors = consoleOrigins(options.host ?? '127.0.0.1', options.port ?? Number(env.PORT ?? 3000));
+  if (emulators) await applyBucketCors(s3, env.MEDFILES_BUCKET, [...(await import('../shared/config.ts')).config().corsOrigins, ...consoleCors]);
   s3.destroy();
   const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
   await ensureTable(dynamodb, env.MEDFILES_TABLE);
@@ -142,7 +148,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log,
   });
 
-  const server = createLocalServer(local, { log, corsOrigins: config().corsOrigins });
+  const demoTokens = () => mintDemoTokens(env.MEDFILES_JWT_SECRET!);
+  const consoleHandler = serveConsole({ storageOrigins: [new URL(env.AWS_ENDPOINT_URL_S3!).origin], demoTokens });
+  const server = createLocalServer(local, { log, corsOrigins: config().corsOrigins, console: consoleHandler });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -152,7 +160,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   return {
     url: `http://${host}:${port}`,
     jwtSecret: env.MEDFILES_JWT_SECRET,
-    tenant: 'demo',
+    tenant: DEMO_TENANT,
+    demoTokens,
     endpoints: { s3: env.AWS_ENDPOINT_URL_S3!, dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB!, external },
     close: async () => {
       server.closeAllConnections();

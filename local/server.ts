@@ -149,6 +149,8 @@ export interface LocalServerOptions {
   log?: (line: string) => void;
   /** Origins allowed by CORS (MEDFILES_CORS_ORIGINS), answered as API Gateway's CORS settings do. */
   corsOrigins?: readonly string[];
+  /** Serves the web console's paths (local/console.ts): the status it answered with, undefined for other paths. */
+  console?: (req: IncomingMessage, res: ServerResponse) => Promise<number | undefined>;
 }
 
 export function createLocalServer(routes: LocalRoute[], options: LocalServerOptions = {}): Server {
@@ -161,6 +163,11 @@ export function createLocalServer(routes: LocalRoute[], options: LocalServerOpti
     let result: APIGatewayProxyStructuredResultV2;
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const cors = options.corsOrigins ?? [];
+    const consoleStatus = await options.console?.(req, res);
+    if (consoleStatus !== undefined) {
+      log(`${req.method} /console ${consoleStatus} ${Math.round(performance.now() - started)}ms`);
+      return;
+    }
     // A preflight is answered by API Gateway itself, for any path: 204, with CORS headers for an allowed origin.
     if (req.method === 'OPTIONS' && cors.length > 0 && req.headers['access-control-request-method'] !== undefined) {
       await readBody(req);

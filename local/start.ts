@@ -3,7 +3,6 @@
  * AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL_DYNAMODB), printing the URL and demo tokens.
  */
 import { startLocalRuntime } from './runtime.ts';
-import { mintToken } from './tokens.ts';
 
 const numberEnv = (name: string) => (process.env[name] !== undefined ? Number(process.env[name]) : undefined);
 
@@ -13,20 +12,13 @@ try {
     dynamodbPort: numberEnv('MEDFILES_DYNAMODB_PORT') ?? 4567,
     emulatorHost: process.env.MEDFILES_EMULATOR_HOST,
   });
-  const users = [
-    { sub: 'demo-patient', role: 'patient' },
-    { sub: 'demo-provider', role: 'provider' },
-    { sub: 'demo-admin', role: 'admin' },
-  ];
   const lines = [
     `MedFiles API listening on ${runtime.url}`,
+    `  console: ${runtime.url}/console/`,
     `  storage: S3 ${runtime.endpoints.s3}, DynamoDB ${runtime.endpoints.dynamodb}${runtime.endpoints.external ? ' (external)' : ' (embedded)'}`,
     `  demo tenant "${runtime.tenant}" tokens (valid 12 h):`,
   ];
-  for (const user of users) {
-    const token = await mintToken(runtime.jwtSecret, { ...user, tenant: runtime.tenant });
-    lines.push(`  ${user.role.toUpperCase()}_TOKEN=${token}`);
-  }
+  for (const [role, token] of Object.entries(await runtime.demoTokens())) lines.push(`  ${role.toUpperCase()}_TOKEN=${token}`);
   lines.push(`  try: curl -H "Authorization: Bearer $PROVIDER_TOKEN" ${runtime.url}/v1/files`);
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = async () => {

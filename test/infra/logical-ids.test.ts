@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { consumers } from '../../shared/events.ts';
 import { routes, workers } from '../../shared/routes.ts';
+import { consoleDistFixture } from './console-dist.ts';
 import { logicalIdOf, synthMedFiles } from './synth.ts';
 
 const { stack, template } = synthMedFiles();
@@ -34,6 +35,15 @@ describe('logical ids', () => {
     expect(logicalIdOf(stack.signingSecret)).toBe('SigningSecretCF7EC744');
     expect(logicalIdOf(stack.webhookDeadLetters)).toBe('WebhookDeadLettersCE7A6689');
     expect(logicalIdOf(stack.eventDeadLetters)).toBe('EventDeadLetters322AA761');
+  });
+
+  it('keeps every deployed id when the console is turned on, and names the console resources stably', () => {
+    const withConsole = synthMedFiles({ console: { distPath: consoleDistFixture() } }).template;
+    for (const [type, ids] of Object.entries(DEPLOYED_IDS)) {
+      const added = type === 'AWS::S3::Bucket' ? ['ConsoleBucketA1BD9FF9', 'ConsoleLogBucketE4FFA780'] : [];
+      expect(Object.keys(withConsole.findResources(type)).sort(), type).toEqual([...ids, ...added].sort());
+    }
+    expect(Object.keys(withConsole.findResources('AWS::CloudFront::Distribution'))).toEqual(['ConsoleDistributionBC1120EB']);
   });
 
   it('keeps every function (and so its log group and role) directly under the stack, named by its table entry', () => {

@@ -8,8 +8,15 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { MedFilesStack } from '../../infra/stack.ts';
+import { MedFilesStack, type MedFilesStackProps } from '../../infra/stack.ts';
+import { consoleDistFixture } from './console-dist.ts';
 import { newApp, synthMedFiles } from './synth.ts';
+
+/** The stack as deployed by default, and with every option that adds resources. */
+const VARIANTS: Record<string, MedFilesStackProps> = {
+  default: {},
+  'with the console on': { console: { distPath: consoleDistFixture() } },
+};
 
 interface Acknowledgement {
   path: string;
@@ -41,10 +48,10 @@ interface ValidationReport {
   }[];
 }
 
-describe('cdk-nag', () => {
+describe.each(Object.entries(VARIANTS))('cdk-nag, %s', (_variant, props) => {
   it('reports nothing for the stack, and neither does CloudFormation validation', () => {
     const app = newApp({ validation: true });
-    new MedFilesStack(app, 'MedFilesStack');
+    new MedFilesStack(app, 'MedFilesStack', props);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
 
     // Any error-level finding makes synth throw with the whole report as its message.
@@ -61,7 +68,7 @@ describe('cdk-nag', () => {
     expect(findings).toEqual([]);
   });
 
-  const { stack } = synthMedFiles();
+  const { stack } = synthMedFiles(props);
   const acknowledgements = acknowledgementsIn(stack);
 
   it('acknowledges only rules of the two packs, each with a reason that explains itself', () => {
