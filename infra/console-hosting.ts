@@ -33,7 +33,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { consoleSecurityHeaders } from '../console/security-headers.ts';
 import {
@@ -144,6 +144,9 @@ export interface ConsoleDeploymentProps {
   readonly filesBucket: IBucket;
   readonly logsKey: IKey;
   readonly logRetention: RetentionDays;
+  /** The token claims that hold the tenant and the role (deployment parameters): the console reads them too. */
+  readonly tenantClaim: string;
+  readonly roleClaim: string;
   /** @default console/dist */
   readonly distPath?: string;
 }
@@ -168,9 +171,12 @@ export function deployConsole(scope: Construct, hosting: ConsoleHosting, props: 
     sources: [
       Source.asset(dist, { exclude: ['index.html', CONFIG_FILE] }),
       Source.data('index.html', index),
-      Source.jsonData(CONFIG_FILE, { apiUrl: props.apiUrl }),
+      Source.jsonData(CONFIG_FILE, { apiUrl: props.apiUrl, tenantClaim: props.tenantClaim, roleClaim: props.roleClaim }),
     ],
     destinationBucket: hosting.bucket,
+    // Browsers ask again each time (52 KB in all): a new index.html (whose policy names the API) never runs with an
+    // old app.js from the browser's cache, nor the other way round.
+    cacheControl: [CacheControl.noCache()],
     distribution: hosting.distribution,
     distributionPaths: ['/*'],
     logGroup: new LogGroup(scope, 'ConsoleDeploymentLogs', {

@@ -195,6 +195,8 @@ export class MedFilesStack extends Stack {
         filesBucket: this.bucket,
         logsKey,
         logRetention,
+        tenantClaim: parameters.tenantClaim,
+        roleClaim: parameters.roleClaim,
         distPath: typeof props.console === 'object' ? props.console.distPath : undefined,
       });
       new CfnOutput(this, 'ConsoleUrl', { value: `${consoleHosting.origin}/`, description: 'The MedFiles Console' });

@@ -26,6 +26,21 @@ export interface ConsoleServingOptions {
   storageOrigins: readonly string[];
   /** Asked at each config.json request, so the buttons' tokens never run out while the runtime runs. */
   demoTokens: () => Promise<Record<DemoRole, string>>;
+  /** The token claims that hold the tenant and the role (MEDFILES_CLAIM_TENANT, MEDFILES_CLAIM_ROLE). */
+  claims: { tenantClaim: string; roleClaim: string };
+}
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * A request from this machine to this machine by a loopback name. A web page elsewhere cannot read config.json
+ * (no CORS), but one whose DNS name has been re-pointed at 127.0.0.1 (DNS rebinding) would be same-origin with
+ * it: its Host header still names it, so it gets no demo tokens.
+ */
+function fromLoopback(req: IncomingMessage): boolean {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') && LOOPBACK_HOSTS.has(host);
 }
 
 /** Origins the console is opened from, for the local bucket's CORS rule (direct uploads go from there). */
@@ -54,7 +69,7 @@ export function serveConsole(options: ConsoleServingOptions): (req: IncomingMess
     if (path === PREFIX) return answer(res, 301, 'text/plain; charset=utf-8', '', { location: `${PREFIX}/` });
     const rest = path.slice(PREFIX.length);
     if (rest === '/config.json') {
-      const config = { apiUrl: '', demoTokens: await options.demoTokens() };
+      const config = { apiUrl: '', ...options.claims, ...(fromLoopback(req) ? { demoTokens: await options.demoTokens() } : {}) };
       return answer(res, 200, 'application/json; charset=utf-8', JSON.stringify(config), { 'cache-control': 'no-store' });
     }
     const entry = STATIC[rest];

@@ -149,7 +149,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
 
   const demoTokens = () => mintDemoTokens(env.MEDFILES_JWT_SECRET!);
-  const consoleHandler = serveConsole({ storageOrigins: [new URL(env.AWS_ENDPOINT_URL_S3!).origin], demoTokens });
+  const { tenantClaim, roleClaim } = config().jwt;
+  const consoleHandler = serveConsole({ storageOrigins: [new URL(env.AWS_ENDPOINT_URL_S3!).origin], demoTokens, claims: { tenantClaim, roleClaim } });
   const server = createLocalServer(local, { log, corsOrigins: config().corsOrigins, console: consoleHandler });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {

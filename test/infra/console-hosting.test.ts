@@ -180,8 +180,15 @@ describe('console hosting', () => {
   it('writes config.json with the API URL and never demo tokens, and deploys the build without its own config.json', () => {
     expect(render(deployment!.Properties.DestinationBucketName)).toBe(`\${${bucketId}}`);
     expect(file('config.json').map((text) => JSON.parse(text))).toEqual([
-      { apiUrl: `https://\${${logicalIdOf(stack.api)}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/` },
+      {
+        apiUrl: `https://\${${logicalIdOf(stack.api)}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/`,
+        // The token claims the functions read (deployment parameters), so the console reads the same ones.
+        tenantClaim: '${TenantClaim}',
+        roleClaim: '${RoleClaim}',
+      },
     ]);
+    // Browsers revalidate every file, so a new index.html never runs with an old app.js from their cache.
+    expect(deployment!.Properties.SystemMetadata).toMatchObject({ 'cache-control': 'no-cache' });
     expect(file('app.js')).toHaveLength(1);
     expect(file('app.css')).toHaveLength(1);
     expect(JSON.stringify(sources)).not.toMatch(/demoTokens/);
