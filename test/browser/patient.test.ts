@@ -1,14 +1,16 @@
 /**
- * What a patient must not see in the console: another patient's files, the admin views, permanent delete; and
- * what it does see: its own files and those shared with it. An admin, by contrast, may delete for good.
+ * What a patient must not see in the console: another patient's files, the admin views, permanent delete,
+ * restore, archive of a file someone else created, and changes to a file only shared with it; and what it does
+ * see: its own files and those shared with it, and Archive on a file it uploaded. An admin may delete for good.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, expectNoTokenInUrls, openConsole, signInAs, tokenFor, type ConsoleTab } from './support/console-page.ts';
+import { apiAs, expectNoTokenInUrls, openConsole, signInAs, type ConsoleTab } from './support/console-page.ts';
 import { pdf, uniqueName } from './support/files.ts';
 
 const own = uniqueName('my-discharge-letter', 'pdf');
 const shared = uniqueName('shared-care-plan', 'pdf');
 const others = uniqueName('someone-elses-scan', 'pdf');
+const uploaded = uniqueName('my-own-upload', 'pdf');
 
 let tab: ConsoleTab;
 beforeAll(async () => {
@@ -16,6 +18,7 @@ beforeAll(async () => {
   const store = (name: string, ownerId: string) => provider.upload(new Blob([new Uint8Array(pdf(name))], { type: 'application/pdf' }), { name, ownerId });
   const [, sharedFile] = await Promise.all([store(own, 'demo-patient'), store(shared, 'other-patient'), store(others, 'other-patient')]);
   await provider.files.update(sharedFile.id, { sharedWith: ['demo-patient'] });
+  await (await apiAs('patient')).upload(new Blob([new Uint8Array(pdf(uploaded))], { type: 'application/pdf' }), { name: uploaded });
   tab = await openConsole();
   await signInAs(tab.page, 'patient');
 });
@@ -37,18 +40,42 @@ describe('a patient', () => {
     expect(await nav.getByRole('button', { name: 'Audit' }).count()).toBe(0);
   });
 
-  it('cannot delete permanently, and sees its own file\'s access log', async () => {
+  /** Opens a file's details and waits until they (not only the heading) are shown. */
+  async function open(name: string): Promise<void> {
+    await tab.page.getByRole('button', { name }).click();
+    await tab.page.getByRole('heading', { name }).waitFor();
+    await tab.page.locator('.metadata').waitFor();
+  }
+  const count = (name: string) => tab.page.getByRole('button', { name, exact: true }).count();
+
+  it('may change its own file, but not archive what a provider uploaded, restore, or delete for good', async () => {
     const { page } = tab;
-    await page.getByRole('button', { name: own }).click();
-    await page.getByRole('heading', { name: own }).waitFor();
-    await page.getByRole('button', { name: 'Archive' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Delete permanently' }).count()).toBe(0);
+    await open(own);
+    // The API answers `deletable: false` to a patient for a file it did not create.
+    expect(await count('Archive')).toBe(0);
+    expect(await count('Restore')).toBe(0);
+    expect(await count('Delete permanently')).toBe(0);
+    expect(await count('Rename')).toBe(1);
     await page.locator('table.access-log td', { hasText: 'demo-provider' }).first().waitFor();
     await page.getByRole('button', { name: 'Back to files' }).click();
   });
 
-  it('put no token in any URL', async () => {
-    expectNoTokenInUrls(tab.requested, [await tokenFor('patient')]);
+  it('may archive a file it uploaded itself', async () => {
+    await open(uploaded);
+    await tab.page.getByRole('button', { name: 'Archive', exact: true }).waitFor();
+    expect(await count('Delete permanently')).toBe(0);
+    await tab.page.getByRole('button', { name: 'Back to files' }).click();
+  });
+
+  it('only reads a file shared with it: no changes, no archive, no access log', async () => {
+    await open(shared);
+    for (const name of ['Rename', 'Save category', 'Share', 'Archive', 'Restore', 'Delete permanently']) expect(await count(name), name).toBe(0);
+    expect(await tab.page.locator('table.access-log').count()).toBe(0);
+    await tab.page.getByRole('button', { name: 'Back to files' }).click();
+  });
+
+  it('put no token it held in any URL', () => {
+    expectNoTokenInUrls(tab);
   });
 });
 

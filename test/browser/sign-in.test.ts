@@ -1,12 +1,13 @@
 /**
  * Signing in and what the page is: the sign-in form fast, each demo role's one-click sign-in and the views
- * its role gets, the "Access token" field, signing out, an API refusal shown with its requestId, the security
- * headers, the size budget, and no token in any URL.
+ * its role gets (a service's too, and the role read from the claim config.json names), the "Access token"
+ * field, signing out, a token the API refuses kept out (message and requestId shown), a token expiring while
+ * signed in, the security headers, the size budget, and no token in any URL.
  */
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, consoleUrl, expectNoTokenInUrls, openConsole, signInAs, tokenFor, type ConsoleTab, type Role } from './support/console-page.ts';
+import { baseUrl, consoleUrl, expectNoTokenInUrls, openConsole, signInAs, tokenFor, tokenWithClaims, type ConsoleTab, type Role } from './support/console-page.ts';
 
 const DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 const BUDGET_BYTES = 350 * 1024;
@@ -56,18 +57,66 @@ describe('signing in', () => {
     expect(await tab.page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
-  it('shows a refused token with the API message and requestId in an alert', async () => {
-    await tab.page.getByLabel('Access token').fill('not-a-token');
-    await tab.page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    const alert = tab.page.getByRole('alert');
+  it('keeps a token the API refuses out, showing the API message and requestId in an alert', async () => {
+    const { page } = tab;
+    await page.getByLabel('Access token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const alert = page.getByRole('alert');
     await alert.getByText('requestId').waitFor();
     expect(await alert.textContent()).toMatch(/requestId: [\w-]{8,}/);
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // Signing in properly afterwards clears the refusal.
+    await signInAs(page, 'patient');
+    expect((await alert.textContent())?.trim()).toBe('');
+  });
+
+  it('signs out, saying why, when the token stops working while signed in', async () => {
+    const { page } = tab;
+    // As when the token expires: the one the tab holds is now past its `exp` (beyond the API's clock skew).
+    const expired = await tokenFor('patient', 'demo-patient', -120);
+    await page.evaluate((token) => sessionStorage.setItem('medfiles.token', token), expired);
+    await page.getByRole('button', { name: 'File requests' }).click();
+    await page.getByText('You were signed out').waitFor();
+    await page.getByLabel('Access token').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/requestId: [\w-]{8,}/);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it('gives a service the admin views (without permanent delete)', async () => {
+    const { page } = tab;
+    await page.getByLabel('Access token').fill(await tokenWithClaims({ sub: 'billing-sync', tenant: 'demo', role: 'service' }));
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Signed in as billing-sync').waitFor();
+    expect(await navItems()).toEqual(['Files', 'File requests', 'Webhooks', 'Audit']);
+    expect(await page.getByText('(service, tenant demo)').count()).toBe(1);
     await signOut();
   });
 
-  it('never put a token in a URL', async () => {
-    const tokens = await Promise.all((['patient', 'provider', 'admin'] as const).map((role) => tokenFor(role)));
-    expectNoTokenInUrls(tab.requested, tokens);
+  it('reads the role and tenant from the claims config.json names', async () => {
+    const { page } = tab;
+    // A deployment whose issuer puts them in `custom:role` / `custom:tenant` (Cognito): the API reads `role`,
+    // the console, told so, the custom claims; they differ here so the test shows which one it read.
+    await page.route('**/console/config.json', async (route) => {
+      const config = (await (await route.fetch()).json()) as Record<string, unknown>;
+      await route.fulfill({ json: { ...config, roleClaim: 'custom:role', tenantClaim: 'custom:tenant' } });
+    });
+    try {
+      await page.reload();
+      const token = await tokenWithClaims({ sub: 'dr-custom', tenant: 'demo', role: 'patient', 'custom:role': 'admin', 'custom:tenant': 'clinic-7' });
+      await page.getByLabel('Access token').fill(token);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByText('Signed in as dr-custom').waitFor();
+      expect(await navItems()).toEqual(['Files', 'File requests', 'Webhooks', 'Audit']);
+      expect(await page.getByText('(admin, tenant clinic-7)').count()).toBe(1);
+      await signOut();
+    } finally {
+      await page.unrouteAll();
+    }
+  });
+
+  it('never put a token it held in a URL', () => {
+    expectNoTokenInUrls(tab);
   });
 });
 

@@ -107,8 +107,8 @@ describe('webhooks (admin)', () => {
     await page.getByLabel('Action').selectOption('create');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const rows = page.locator('table.audit tbody tr');
-    // Until the filtered page arrives, the unfiltered one is shown.
-    await expect.poll(() => rows.count()).toBe(1);
+    // Until the filtered page arrives, the unfiltered one is shown. Generous: other test files share the CPUs.
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
     expect(await rows.first().textContent()).toContain(fileId);
     expect(await rows.first().textContent()).toContain('demo-provider');
     expect(await rows.first().textContent()).toContain('create');

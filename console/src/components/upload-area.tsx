@@ -1,9 +1,10 @@
 /**
  * Upload by drag and drop or the "Upload files" input, one progress bar per file. The client picks the route:
  * inline up to its limit, else straight to storage (in parts above 100 MiB); progress comes from its
- * onProgress. Files go one after another, each reported when done or failed.
+ * onProgress. Files go one after another. Only a file's end (done or failed) is announced, in a polite status
+ * region of its own: a live progress list would read out every tick.
  */
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import type { MedFile, UploadOptions } from '@medfiles/client';
 import { useConsole } from '../context.ts';
 import { describeError, formatBytes } from '../format.ts';
@@ -32,7 +33,9 @@ export function UploadArea({
   const { client, report } = useConsole();
   const [items, setItems] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
-  const id = `upload-${label.replace(/\W+/g, '-').toLowerCase()}`;
+  const [announcement, setAnnouncement] = useState('');
+  // Unique per instance: labels (a request's message) may repeat or be in any script.
+  const id = useId();
 
   const update = (key: number, change: Partial<Item>) => setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
   const uploadAll = async (files: File[]) => {
@@ -45,9 +48,12 @@ export function UploadArea({
           onProgress: ({ loaded, total }) => update(item.key, { loaded, total }),
         });
         update(item.key, { status: 'done', loaded: item.total });
+        setAnnouncement(`Upload of ${item.name} finished.`);
         onUploaded(stored);
       } catch (error) {
-        update(item.key, { status: 'failed', message: describeError(error).message });
+        const { message } = describeError(error);
+        update(item.key, { status: 'failed', message });
+        setAnnouncement(`Upload of ${item.name} failed: ${message}`);
         report(error);
       }
     }
@@ -79,7 +85,10 @@ export function UploadArea({
         }}
       />
       <p class="hint">or drop files here</p>
-      <ul class="uploads" aria-live="polite">
+      <p class="status" role="status">
+        {announcement}
+      </p>
+      <ul class="uploads">
         {items.map((item) => (
           <li key={item.key}>
             <span>{item.name}</span>{' '}

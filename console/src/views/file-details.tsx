@@ -1,7 +1,8 @@
 /**
  * One file: its metadata, a preview (images as a sized rendition, PDFs in a frame, both through the signed
- * link), download, the changes the API allows (rename, category, share, archive/restore, and for admins
- * permanent delete) and its access log.
+ * link), download, the changes the API allows this user (rename, category and share for staff and the owner;
+ * archive when the API says the file is `deletable` for the caller; restore for staff; permanent delete for
+ * admins) and its access log. Controls the API would refuse are not shown.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { FilePatch, FileWithLink, MedFile } from '@medfiles/client';
@@ -11,7 +12,9 @@ import { TextField } from '../components/text-field.tsx';
 import { useAction, useConsole } from '../context.ts';
 import { formatBytes, formatDate, splitList, withContentOptions } from '../format.ts';
 import { CATEGORIES } from '../options.ts';
+import { isStaff, mayDeletePermanently } from '../session.ts';
 import { useLoader } from '../use-loader.ts';
+import { useMountFocus } from '../use-mount-focus.ts';
 
 function Preview({ file }: { file: FileWithLink }) {
   if (!file.downloadUrl) return <p>No preview: the file is archived.</p>;
@@ -61,6 +64,7 @@ export function FileDetails({ id, onBack }: { id: string; onBack: () => void }) 
   const [shared, setShared] = useState('');
   const [status, setStatus] = useState('');
   const [version, setVersion] = useState(0);
+  const heading = useMountFocus<HTMLHeadingElement>();
   useEffect(() => {
     if (!file) return;
     setName(file.originalName);
@@ -81,12 +85,21 @@ export function FileDetails({ id, onBack }: { id: string; onBack: () => void }) 
     void change(done, () => client.files.update(id, body));
   };
 
+  const staff = isStaff(session.role);
+  const owner = file?.ownerId === session.userId;
+  // A file merely shared with a patient is read-only for it; `deletable` is the API's answer for this caller.
+  const mayEdit = staff || owner;
+  const mayArchive = file?.state === 'active' && file.deletable;
+  const mayRestore = file?.state === 'archived' && staff;
+  const mayDelete = mayDeletePermanently(session.role);
   return (
     <article aria-labelledby="file-heading">
       <button type="button" onClick={onBack}>
         Back to files
       </button>
-      <h2 id="file-heading">{file ? file.originalName : 'Loading…'}</h2>
+      <h2 id="file-heading" tabIndex={-1} ref={heading}>
+        {file ? file.originalName : 'Loading…'}
+      </h2>
       <p class="status" role="status">
         {status}
       </p>
@@ -105,32 +118,37 @@ export function FileDetails({ id, onBack }: { id: string; onBack: () => void }) 
           <Metadata file={file} />
         </div>
       )}
-      {file && (
+      {file && (mayEdit || mayArchive || mayRestore || mayDelete) && (
         <section aria-labelledby="actions-heading" class="panel actions">
           <h3 id="actions-heading">Change</h3>
-          <form onSubmit={patch('Renamed.', { originalName: name.trim() })}>
-            <TextField id="file-name" label="Name" value={name} onInput={setName} required />
-            <button type="submit">Rename</button>
-          </form>
-          <form onSubmit={patch('Category saved.', { category: category as MedFile['category'] })}>
-            <SelectField id="file-category" label="Category" value={category} options={CATEGORIES} onChange={setCategory} />
-            <button type="submit">Save category</button>
-          </form>
-          <form onSubmit={patch('Sharing saved.', { sharedWith: splitList(shared) })}>
-            <TextField id="file-shared" label="Shared with (user ids, comma-separated)" value={shared} onInput={setShared} />
-            <button type="submit">Share</button>
-          </form>
+          {mayEdit && (
+            <>
+              <form onSubmit={patch('Renamed.', { originalName: name.trim() })}>
+                <TextField id="file-name" label="Name" value={name} onInput={setName} required />
+                <button type="submit">Rename</button>
+              </form>
+              <form onSubmit={patch('Category saved.', { category: category as MedFile['category'] })}>
+                <SelectField id="file-category" label="Category" value={category} options={CATEGORIES} onChange={setCategory} />
+                <button type="submit">Save category</button>
+              </form>
+              <form onSubmit={patch('Sharing saved.', { sharedWith: splitList(shared) })}>
+                <TextField id="file-shared" label="Shared with (user ids, comma-separated)" value={shared} onInput={setShared} />
+                <button type="submit">Share</button>
+              </form>
+            </>
+          )}
           <p>
-            {file.state === 'active' ? (
+            {mayArchive && (
               <button type="button" onClick={() => change('Archived.', () => client.files.archive(id))}>
                 Archive
               </button>
-            ) : (
+            )}
+            {mayRestore && (
               <button type="button" onClick={() => change('Restored.', () => client.files.restore(id))}>
                 Restore
               </button>
             )}{' '}
-            {session.role === 'admin' && (
+            {mayDelete && (
               <button
                 type="button"
                 class="danger"
@@ -146,7 +164,7 @@ export function FileDetails({ id, onBack }: { id: string; onBack: () => void }) 
         </section>
       )}
       {/* The API shows the log to staff and the owner only (a patient a file is shared with gets 404). */}
-      {file && (session.role !== 'patient' || file.ownerId === session.userId) && <AccessLog fileId={id} version={version} />}
+      {file && (staff || owner) && <AccessLog fileId={id} version={version} />}
     </article>
   );
 }

@@ -11,6 +11,7 @@ import { UploadArea } from '../components/upload-area.tsx';
 import { useAction, useConsole } from '../context.ts';
 import { formatDate } from '../format.ts';
 import { CATEGORIES } from '../options.ts';
+import { isStaff } from '../session.ts';
 import { useLoader } from '../use-loader.ts';
 
 function NewRequestForm({ onCreated }: { onCreated: () => void }) {
@@ -71,7 +72,7 @@ function RequestItem({ request, patient, onChanged }: { request: FileRequest; pa
 
 export function FileRequestsView() {
   const { client, session } = useConsole();
-  const patient = session.role === 'patient';
+  const patient = !isStaff(session.role);
   const [status, setStatus] = useState(patient ? 'open' : '');
   const pager = useCursorPager();
   const { data, loading, reload } = useLoader(

@@ -2,7 +2,7 @@
  * Files: the upload area, the filters, the list (a page at a time, with thumbnails) and, once one is chosen,
  * its details. Patients list their own files and those shared with them; staff may filter by owner.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FileQuery, MedFile } from '@medfiles/client';
 import { useCursorPager } from '../components/cursor-pager.tsx';
 import { SelectField } from '../components/select-field.tsx';
@@ -12,6 +12,7 @@ import { UploadArea } from '../components/upload-area.tsx';
 import { useConsole } from '../context.ts';
 import { formatBytes, formatDate } from '../format.ts';
 import { CATEGORIES, RECORD_TYPES } from '../options.ts';
+import { isStaff } from '../session.ts';
 import { useLoader } from '../use-loader.ts';
 import { FileDetails } from './file-details.tsx';
 
@@ -39,10 +40,14 @@ function toQuery(filters: Filters, includeShared: boolean): FileQuery {
 
 export function FilesView() {
   const { client, session } = useConsole();
-  const staff = session.role !== 'patient';
+  const staff = isStaff(session.role);
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  // The file whose details were last open: back in the list, focus returns to its button.
+  const [opened, setOpened] = useState<string | undefined>(undefined);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const openedButton = useRef<HTMLButtonElement>(null);
   const [uploadOwner, setUploadOwner] = useState('');
   const [uploadCategory, setUploadCategory] = useState('');
   const pager = useCursorPager();
@@ -53,12 +58,17 @@ export function FilesView() {
   const set = (name: keyof Filters) => (value: string) => setDraft({ ...draft, [name]: value });
   const text = (name: keyof Filters) => ({ id: `filter-${name}`, value: draft[name], onInput: set(name) });
   const choice = (name: keyof Filters) => ({ id: `filter-${name}`, value: draft[name], onChange: set(name) });
+  // Opening the view (or coming back to it) replaced what had focus: the file's button, else the heading, takes it.
+  useEffect(() => {
+    if (!selected) (openedButton.current ?? heading.current)?.focus();
+  }, [selected]);
 
   if (selected) {
     return (
       <FileDetails
         id={selected}
         onBack={() => {
+          setOpened(selected);
           setSelected(undefined);
           list.reload();
         }}
@@ -67,7 +77,9 @@ export function FilesView() {
   }
   return (
     <>
-      <h2>Files</h2>
+      <h2 tabIndex={-1} ref={heading}>
+        Files
+      </h2>
       <section aria-labelledby="upload-heading" class="panel">
         <h3 id="upload-heading">Upload</h3>
         {staff && (
@@ -126,7 +138,7 @@ export function FilesView() {
                   <Thumbnail file={file} />
                 </td>
                 <td>
-                  <button type="button" class="link" onClick={() => setSelected(file.id)}>
+                  <button type="button" class="link" ref={file.id === opened ? openedButton : undefined} onClick={() => setSelected(file.id)}>
                     {file.originalName}
                   </button>
                 </td>
