@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -20,6 +20,7 @@ import {
 } from '../support/e2e-client.ts';
 import { pdf } from '../support/e2e-files.ts';
 import { startRuntime, type Runtime } from '../support/e2e-runtime.ts';
+import { freePort } from '../support/free-port.ts';
 
 const readLog = async () => (await readFile(inject('e2eRuntimeLog'), 'utf8')).split('\n').filter(Boolean);
 
@@ -37,14 +38,6 @@ const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function accepts(port: number): Promise<boolean> {

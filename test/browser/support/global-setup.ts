@@ -8,12 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { startRuntime } from '../../support/e2e-runtime.ts';
+import { freePort } from '../../support/free-port.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,14 +24,6 @@ declare module 'vitest' {
     /** Where test files connect to the shared Chromium. */
     browserWsEndpoint: string;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
