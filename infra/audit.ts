@@ -183,7 +183,7 @@ function addArchiveKey(scope: Construct): Key {
 function wholeDays(retention: Duration): Duration {
   const days = retention.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
-    throw new Error(`auditRetention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${retention.toHumanString()}`);
+    throw new Error(`The audit retention (medfiles:auditRetentionDays, or the auditRetention prop) must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${retention.toHumanString()}`);
   }
   return retention;
 }

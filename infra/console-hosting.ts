@@ -49,7 +49,7 @@ export const CONSOLE_DIST = fileURLToPath(new URL('../console/dist', import.meta
 /** The files `npm run console:build` makes (issue 10, shared decisions). */
 const CONSOLE_FILES = ['index.html', 'app.js', 'app.css'] as const;
 
-/** The stack writes config.json itself; a copy in the build (the local runtime's, with demo tokens) never ships. */
+/** The stack writes config.json itself: any config.json found in the build is skipped, so demo tokens never ship. */
 const CONFIG_FILE = 'config.json';
 
 export interface ConsoleHostingOptions {

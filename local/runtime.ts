@@ -104,8 +104,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   await ensureBucket(s3, env.MEDFILES_BUCKET);
   // The embedded bucket answers browsers as the deployed one does (infra/storage.ts): same policy, same origins.
   // The console's own origin too: it sends direct uploads from there.
+  // The configuration is read from here on (the environment above is complete), by this module and the handlers.
+  const { config } = await import('../shared/config.ts');
   const consoleCors = consoleOrigins(options.host ?? '127.0.0.1', options.port ?? Number(env.PORT ?? 3000));
-  if (emulators) await applyBucketCors(s3, env.MEDFILES_BUCKET, [...(await import('../shared/config.ts')).config().corsOrigins, ...consoleCors]);
+  if (emulators) await applyBucketCors(s3, env.MEDFILES_BUCKET, [...config().corsOrigins, ...consoleCors]);
   s3.destroy();
   const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
   await ensureTable(dynamodb, env.MEDFILES_TABLE);
@@ -139,7 +141,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }),
   );
   const stopSchedules = startSchedules(consumerModules, log);
-  const { config } = await import('../shared/config.ts');
   const stopSweeper = startExpirySweeper({
     db: new DynamoDBClient({ region: env.AWS_REGION }),
     table: env.MEDFILES_TABLE,

@@ -58,7 +58,7 @@ describe('keyboard and labels', () => {
     await page.keyboard.press('Enter');
     await page.getByText('Signed in as demo-admin').waitFor();
     // The form that had focus is gone: the new view's heading has it, not <body>.
-    await expect.poll(() => focused(page), { timeout: 10_000 }).toEqual(['H2', 'Files']);
+    await expect.poll(() => focused(page), { timeout: 20_000 }).toEqual(['H2', 'Files']);
   });
 
   it('keeps focus on what replaced the view: the file\'s heading, then back on the file\'s button', async () => {
@@ -69,11 +69,11 @@ describe('keyboard and labels', () => {
     await page.getByRole('button', { name }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name }).waitFor();
-    await expect.poll(() => focused(page), { timeout: 10_000 }).toEqual(['H2', name]);
+    await expect.poll(() => focused(page), { timeout: 20_000 }).toEqual(['H2', name]);
     await page.getByRole('button', { name: 'Back to files' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name }).waitFor();
-    await expect.poll(() => focused(page), { timeout: 10_000 }).toEqual(['BUTTON', name]);
+    await expect.poll(() => focused(page), { timeout: 20_000 }).toEqual(['BUTTON', name]);
   });
 
   it('names every control of every view', async () => {

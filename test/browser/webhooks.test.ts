@@ -86,7 +86,7 @@ describe('webhooks (admin)', () => {
     const before = received.length;
     await tab.page.getByRole('button', { name: /^Redeliver file\.created/ }).first().click();
     await tab.page.getByText('Redelivery of file.created requested.').waitFor();
-    await expect.poll(() => received.length, { timeout: 10_000 }).toBeGreaterThan(before);
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThan(before);
     expect(received.at(-1)!.headers['webhook-id']).toBe(first.headers['webhook-id']);
   });
 
@@ -108,7 +108,7 @@ describe('webhooks (admin)', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const rows = page.locator('table.audit tbody tr');
     // Until the filtered page arrives, the unfiltered one is shown. Generous: other test files share the CPUs.
-    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
     expect(await rows.first().textContent()).toContain(fileId);
     expect(await rows.first().textContent()).toContain('demo-provider');
     expect(await rows.first().textContent()).toContain('create');

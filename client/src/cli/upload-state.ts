@@ -5,8 +5,10 @@
  * One JSON record per (API, account, absolute path), in a file named by a SHA-256 of the three: the API's base
  * URL, and the account the token is for (its subject and tenant, read without verifying; the whole token when it
  * is not a readable JWT). So another MEDFILES_URL or another user never resumes this one's upload, a refreshed
- * token of the same user does, and no file name or token appears in the state directory. The record says which
- * version of the file (size, mtime) the upload is for: a file changed since is a new upload.
+ * token of the same user does, and no file name or token appears in the state directory's listing. A record itself
+ * holds the file's path and the upload's options (a description too, until the upload is done), so the directory and
+ * its files are private to the user (0700/0600). The record says which version of the file (size, mtime) the upload
+ * is for: a file changed since is a new upload.
  *
  * Records are written before the first byte is sent, atomically (temp file + rename), so a kill at any moment
  * leaves either the old record or the new one, never half of one; a temp file a kill left behind is removed

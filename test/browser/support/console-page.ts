@@ -56,8 +56,9 @@ const CSP_REFUSAL = /Content Security Policy|Refused to/i;
 export async function openConsole(): Promise<ConsoleTab> {
   browser ??= chromium.connect(inject('browserWsEndpoint'));
   const context = await (await browser).newContext({ viewport: { width: 1280, height: 900 } });
-  // Local and fast: a step that takes longer than this is stuck.
-  context.setDefaultTimeout(10_000);
+  // Local, but sharing two cores with the other test projects (three files run at once): a step that takes longer
+  // than this is stuck.
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const requested: string[] = [];
   const tokens = new Set<string>();
