@@ -12,14 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import {
-  ManagedPolicy,
-  PolicyStatement,
-  Role,
-  ServicePrincipal,
-  type AddToPrincipalPolicyResult,
-  type RoleProps,
-} from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -32,6 +25,7 @@ import { Construct } from 'constructs';
 import { AUDIT_TABLE_SCHEMA } from '../shared/adapters/audit-table-schema.ts';
 import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 import type { Grant } from '../shared/routes.ts';
+import { ManagedPolicyRole } from './managed-policy-role.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = path.join(REPO_ROOT, 'functions');
@@ -100,30 +94,6 @@ export interface RouteFunctionProps {
   readonly nativeModules?: readonly string[];
   /** For asynchronously invoked functions (event consumers): where failed events go after the retries. */
   readonly deadLetterQueue?: IQueue;
-}
-
-/**
- * A role whose permissions live in one customer-managed policy instead of the inline default policy CDK would
- * create. The HIPAA Security pack (IAMNoInlinePolicy) forbids inline policies, and AWS-managed policies such as
- * AWSLambdaBasicExecutionRole are broader than a function needs (AwsSolutions-IAM4). Every grant CDK makes
- * (`grantWrite`, tracing, dead-letter queues) goes through `addToPrincipalPolicy`, so overriding it catches them all.
- *
- * The policy names the role (AWS::IAM::ManagedPolicy `Roles`) rather than the role listing the policy, so the role
- * depends on nothing: a key or bucket policy that names the role and a statement here that names the key or bucket
- * cannot form a dependency cycle.
- */
-class ManagedPolicyRole extends Role {
-  readonly permissions: ManagedPolicy;
-
-  constructor(scope: Construct, id: string, props: RoleProps) {
-    super(scope, id, props);
-    this.permissions = new ManagedPolicy(this, 'Permissions', { description: props.description, roles: [this] });
-  }
-
-  override addToPrincipalPolicy(statement: PolicyStatement): AddToPrincipalPolicyResult {
-    this.permissions.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.permissions };
-  }
 }
 
 export class RouteFunction extends Construct {
