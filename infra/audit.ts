@@ -26,11 +26,13 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, ObjectLockRetention, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { keysAndIndexes } from './table-layout.ts';
+import { PRIVATE_BUCKET } from './private-bucket.ts';
 import { AUDIT_TABLE_SCHEMA } from '../shared/adapters/audit-table-schema.ts';
 import { consumers } from '../shared/events.ts';
 import { acknowledgeAuditArchiveBucket, acknowledgeAuditTamperingAlarm } from './nag-acknowledgements.ts';
@@ -84,15 +86,8 @@ export interface AuditTrailStorage {
 
 export function addAuditTrail(scope: Construct, props: AuditTrailProps): AuditTrailStorage {
   const table = new TableV2(scope, 'AuditTable', {
-    partitionKey: { name: AUDIT_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
-    sortKey: { name: AUDIT_TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
+    ...keysAndIndexes(AUDIT_TABLE_SCHEMA),
     billing: Billing.onDemand(),
-    globalSecondaryIndexes: AUDIT_TABLE_SCHEMA.indexes.map((index) => ({
-      indexName: index.name,
-      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    })),
     // No TTL: records never expire. Old images too: a record written over or removed reaches the archive as it was.
     dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -117,14 +112,10 @@ export function addAuditTrail(scope: Construct, props: AuditTrailProps): AuditTr
 
   const archiveKey = addArchiveKey(scope);
   const archiveBucket = new Bucket(scope, 'AuditArchiveBucket', {
-    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    ...PRIVATE_BUCKET,
     encryption: BucketEncryption.KMS,
     encryptionKey: archiveKey,
     bucketKeyEnabled: true,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     objectLockEnabled: true,
     objectLockDefaultRetention: ObjectLockRetention.compliance(wholeDays(props.retention ?? DEFAULT_RETENTION)),
     serverAccessLogsBucket: props.accessLogBucket,

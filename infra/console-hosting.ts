@@ -32,9 +32,10 @@ import {
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from './private-bucket.ts';
 import { consoleSecurityHeaders } from '../console/security-headers.ts';
 import {
   acknowledgeConsoleBucket,
@@ -76,12 +77,9 @@ export function addConsoleHosting(scope: Construct, props: ConsoleHostingProps =
   // CloudFront standard logging writes with an object ACL, so its bucket must allow ACLs (the stack's
   // access-log bucket enforces bucket ownership, which disables them): a bucket of its own, for all console logs.
   const logBucket = new Bucket(scope, 'ConsoleLogBucket', {
-    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    ...PRIVATE_BUCKET,
     // CloudFront standard logging and S3 server access logging both deliver to SSE-S3 buckets.
     encryption: BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
     objectOwnership: ObjectOwnership.OBJECT_WRITER,
     lifecycleRules: [
       { id: 'expire-console-logs', expiration: props.logExpiration ?? Duration.days(365), noncurrentVersionExpiration: Duration.days(1) },
@@ -91,13 +89,9 @@ export function addConsoleHosting(scope: Construct, props: ConsoleHostingProps =
   acknowledgeConsoleLogBucket(logBucket);
 
   const bucket = new Bucket(scope, 'ConsoleBucket', {
-    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    ...PRIVATE_BUCKET,
     // SSE-S3: CloudFront's Origin Access Control reads it with no key policy; the objects are the public app code.
     encryption: BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     serverAccessLogsBucket: logBucket,
     serverAccessLogsPrefix: 'console-bucket/',
     lifecycleRules: [{ id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) }],

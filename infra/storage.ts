@@ -5,9 +5,10 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { CORS_MAX_AGE_SECONDS, STORAGE_CORS } from '../shared/http/cors.ts';
 import type { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from './private-bucket.ts';
 import { EXPIRY_TAG, EXPIRY_TAG_BUCKETS, LIFECYCLE_GRACE_DAYS } from '../shared/domain/expiry.ts';
 import { acknowledgeAccessLogBucket, acknowledgeFilesBucket } from './nag-acknowledgements.ts';
 
@@ -31,13 +32,9 @@ export interface FileStorage {
 /** Adds the files bucket and its access-log bucket to `scope`. */
 export function addFileStorage(scope: Construct, props: FileStorageProps): FileStorage {
   const accessLogBucket = new Bucket(scope, 'AccessLogBucket', {
-    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    ...PRIVATE_BUCKET,
     // S3 server access logging can only deliver to a bucket with SSE-S3 default encryption.
     encryption: BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     lifecycleRules: [
       {
         id: 'expire-access-logs',
@@ -51,7 +48,7 @@ export function addFileStorage(scope: Construct, props: FileStorageProps): FileS
 
   const origins = props.corsOrigins ?? [];
   const bucket = new Bucket(scope, 'FilesBucket', {
-    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    ...PRIVATE_BUCKET,
     // Direct uploads from a browser: presigned PUTs and GETs from the allowed origins, with ETag readable.
     cors:
       origins.length > 0
@@ -69,10 +66,6 @@ export function addFileStorage(scope: Construct, props: FileStorageProps): FileS
     encryptionKey: props.dataKey,
     // One data key per bucket instead of one KMS call per object: same protection, far fewer KMS requests.
     bucketKeyEnabled: true,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     serverAccessLogsBucket: accessLogBucket,
     serverAccessLogsPrefix: 'files-bucket/',
     lifecycleRules: [

@@ -3,21 +3,15 @@
  * the stream that turns TTL removals into expiries.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { keysAndIndexes } from './table-layout.ts';
 import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
 
 export function addTable(scope: Construct): TableV2 {
   return new TableV2(scope, 'Table', {
-    partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
-    sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
+    ...keysAndIndexes(TABLE_SCHEMA),
     billing: Billing.onDemand(),
-    globalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
-      indexName: index.name,
-      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    })),
     timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
     // The expiry handler consumes REMOVE records written by TTL; it needs the old image to know what expired.
     dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,

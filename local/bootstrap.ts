@@ -6,14 +6,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { TABLE_SCHEMA } from '../shared/adapters/table-schema.ts';
-
-/** What a table schema says about keys and indexes (TABLE_SCHEMA, AUDIT_TABLE_SCHEMA). */
-export interface TableLayout {
-  readonly partitionKey: string;
-  readonly sortKey: string;
-  readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
-}
+import { TABLE_SCHEMA, type TableLayout } from '../shared/adapters/table-schema.ts';
 
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
   try {

@@ -18,12 +18,9 @@
  * `GET /v1/audit-events` reads the most selective of these for its filters (file, then actor, then action, then
  * the tenant) and filters the rest in the same Query; `GET /v1/files/{id}/access-log` reads `by-access`.
  */
+import type { TableLayout } from './table-schema.ts';
 
-export interface AuditIndexDef {
-  readonly name: string;
-  readonly partitionKey: string;
-  readonly sortKey: string;
-}
+type AuditIndexDef = TableLayout['indexes'][number];
 
 export const AUDIT_INDEXES = {
   tenant: { name: 'by-tenant', partitionKey: 'tk', sortKey: 'sk' },
@@ -35,5 +32,5 @@ export const AUDIT_INDEXES = {
 export const AUDIT_TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: Object.values(AUDIT_INDEXES) as readonly AuditIndexDef[],
-} as const;
+  indexes: Object.values(AUDIT_INDEXES),
+} as const satisfies TableLayout;

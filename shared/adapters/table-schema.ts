@@ -15,6 +15,13 @@
  * retry poller and the local expiry sweeper read only what is due. 19 GSIs in all.
  */
 
+/** What a table's layout says about its keys and indexes (TABLE_SCHEMA; AUDIT_TABLE_SCHEMA): every key a string. */
+export interface TableLayout {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+}
+
 export const DIMENSIONS = ['g1pk', 'g2pk', 'g3pk', 'g4pk', 'g5pk', 'g6pk'] as const;
 export const SORT_KEYS = { createdAt: 'sc', originalName: 'sn', size: 'ss' } as const;
 

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { expect } from 'vitest';
 import { MedFilesStack, type MedFilesStackProps } from '../../infra/stack.ts';
+import type { TableLayout } from '../../shared/adapters/table-schema.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -68,4 +70,20 @@ export function refersTo(resource: unknown, logicalId: string): boolean {
 /** The actions a role's Allow statements grant on the resource with this logical id (its ARN, objects, indexes). */
 export function actionsOn(statements: readonly Statement[], logicalId: string): Set<string> {
   return actionsOf(statements.filter((s) => refersTo(s.Resource, logicalId)));
+}
+
+/** A synthesized table (AWS::DynamoDB::GlobalTable) has every index of `layout`, projecting all attributes, and no other. */
+export function expectIndexesOf(table: Record<string, any>, layout: TableLayout): void {
+  const indexes = table.Properties.GlobalSecondaryIndexes as any[];
+  expect(indexes.map((i) => i.IndexName).sort()).toEqual(layout.indexes.map((i) => i.name).sort());
+  for (const def of layout.indexes) {
+    expect(indexes.find((i) => i.IndexName === def.name)).toEqual({
+      IndexName: def.name,
+      KeySchema: [
+        { AttributeName: def.partitionKey, KeyType: 'HASH' },
+        { AttributeName: def.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+  }
 }
